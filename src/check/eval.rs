@@ -1,0 +1,515 @@
+//! The evaluator: runs a rule's statements over one document and collects what it reports.
+//!
+//! Evaluation is forgiving by design: a field of `none` is `none`, arithmetic with `none` is
+//! `none`, a comparison with `none` is false. The validator has already rejected unknown names
+//! and ill-typed calls, so what remains are the gaps real documents have (no budget table, no
+//! title), and a policy handles those with `if x != none` or `??`.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::library::{LIBRARY, row_cell, value_key};
+use super::value::{Text, Value, equal};
+use crate::model::normalize::fold_width;
+use crate::policy::ast::{BinOp, Binding, Expr, ExprKind, Quantifier, Stmt, StringLit, UnOp};
+use crate::source::Span;
+
+/// Something a rule reported.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Option<Span>,
+}
+
+/// Names visible to an expression: the policy's globals, then local bindings.
+pub trait Globals {
+    fn global(&self, name: &str) -> Option<&Value>;
+}
+
+pub struct Evaluator<'g> {
+    globals: &'g dyn Globals,
+    locals: Vec<(Arc<str>, Value)>,
+    /// The rule's default message, used by `report` without a message.
+    default_message: Option<&'g StringLit>,
+    /// The rule's help, rendered with the names in scope at each `report`.
+    help: Option<&'g StringLit>,
+    pub reported: Vec<Reported>,
+    /// Steps left before evaluation gives up (guards against runaway loops over huge inputs).
+    fuel: u64,
+}
+
+/// Evaluation stopped: the rule took too many steps.
+#[derive(Debug)]
+pub struct OutOfFuel;
+
+impl<'g> Evaluator<'g> {
+    pub fn new(
+        globals: &'g dyn Globals,
+        default_message: Option<&'g StringLit>,
+        help: Option<&'g StringLit>,
+    ) -> Self {
+        Evaluator {
+            globals,
+            locals: Vec::new(),
+            default_message,
+            help,
+            reported: Vec::new(),
+            fuel: 50_000_000,
+        }
+    }
+
+    pub fn bind(&mut self, name: &str, value: Value) {
+        self.locals.push((Arc::from(name), value));
+    }
+
+    fn lookup(&self, name: &str) -> Value {
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| self.globals.global(name).cloned())
+            .unwrap_or(Value::None)
+    }
+
+    pub fn run(&mut self, stmts: &[Stmt]) -> Result<(), OutOfFuel> {
+        let depth = self.locals.len();
+        for stmt in stmts {
+            self.stmt(stmt)?;
+        }
+        self.locals.truncate(depth);
+        Ok(())
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) -> Result<(), OutOfFuel> {
+        self.burn()?;
+        match stmt {
+            Stmt::Let { name, value } => {
+                let v = self.eval(value)?;
+                self.bind(&name.text, v);
+            }
+            Stmt::For {
+                binding,
+                iter,
+                body,
+            } => {
+                let items = self.eval(iter)?;
+                for item in iterate(&items) {
+                    let depth = self.locals.len();
+                    self.bind_pattern(binding, item);
+                    self.run(body)?;
+                    self.locals.truncate(depth);
+                }
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                if self.eval(cond)?.truthy() {
+                    self.run(then)?;
+                } else {
+                    self.run(otherwise)?;
+                }
+            }
+            Stmt::Report { message, at, .. } => {
+                let target = match at {
+                    Some(e) => self.eval(e)?,
+                    None => self.lookup("document"),
+                };
+                let template = message.as_ref().or(self.default_message);
+                let message = match template {
+                    Some(t) => self.render(&t.value)?,
+                    None => String::from("rule violated"),
+                };
+                let help = match self.help {
+                    Some(h) => Some(self.render(&h.value)?),
+                    None => None,
+                };
+                let span = target.span().or_else(|| self.lookup("document").span());
+                self.reported.push(Reported {
+                    message,
+                    help,
+                    span,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn burn(&mut self) -> Result<(), OutOfFuel> {
+        if self.fuel == 0 {
+            return Err(OutOfFuel);
+        }
+        self.fuel -= 1;
+        Ok(())
+    }
+
+    fn bind_pattern(&mut self, binding: &Binding, item: (Value, Option<Value>)) {
+        match (&binding.second, item) {
+            (None, (v, None)) => self.bind(&binding.first.text, v),
+            (None, (k, Some(_))) => self.bind(&binding.first.text, k),
+            (Some(second), (k, Some(v))) => {
+                self.bind(&binding.first.text, k);
+                self.bind(&second.text, v);
+            }
+            (Some(second), (v, None)) => {
+                // `for a, b in pairs(xs)`: destructure a two-item list.
+                let (a, b) = match &v {
+                    Value::List(l) => (
+                        l.first().cloned().unwrap_or(Value::None),
+                        l.get(1).cloned().unwrap_or(Value::None),
+                    ),
+                    _ => (v.clone(), Value::None),
+                };
+                self.bind(&binding.first.text, a);
+                self.bind(&second.text, b);
+            }
+        }
+    }
+
+    /// Fill `{name}` / `{name.field}` placeholders; `{{` and `}}` are literal braces.
+    pub fn render(&mut self, template: &str) -> Result<String, OutOfFuel> {
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(i) = rest.find(['{', '}']) {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if let Some(close) = tail.find('}').filter(|_| tail.starts_with('{')) {
+                let path = tail[1..close].trim();
+                out.push_str(&self.placeholder(path)?.to_string());
+                rest = &tail[close + 1..];
+            } else {
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn placeholder(&mut self, path: &str) -> Result<Value, OutOfFuel> {
+        let mut parts = path.split('.');
+        let mut value = self.lookup(parts.next().unwrap_or("").trim());
+        for field in parts {
+            value = get_field(&value, field.trim());
+        }
+        Ok(value)
+    }
+
+    pub fn eval(&mut self, expr: &Expr) -> Result<Value, OutOfFuel> {
+        self.burn()?;
+        Ok(match &expr.kind {
+            ExprKind::None => Value::None,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Number(n) => Value::Number(*n),
+            ExprKind::String(s) => Value::text(s.as_str()),
+            ExprKind::Regex { compiled, .. } => match compiled {
+                Some(re) => Value::Regex(re.clone()),
+                None => Value::None,
+            },
+            ExprKind::Ident(name) => self.lookup(name),
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item)?);
+                }
+                Value::list(out)
+            }
+            ExprKind::Map(entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    out.push((Arc::from(k.text.as_str()), self.eval(v)?));
+                }
+                Value::Map(Arc::new(out))
+            }
+            ExprKind::Unary(op, inner) => {
+                let v = self.eval(inner)?;
+                match op {
+                    UnOp::Not => Value::Bool(!v.truthy()),
+                    UnOp::Neg => match v {
+                        Value::Number(n) => Value::Number(-n),
+                        Value::Money(n) => Value::Money(-n),
+                        _ => Value::None,
+                    },
+                }
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs)?,
+            ExprKind::Field(target, name) => {
+                let t = self.eval(target)?;
+                get_field(&t, &name.text)
+            }
+            ExprKind::Index(target, index) => {
+                let t = self.eval(target)?;
+                let i = self.eval(index)?;
+                index_value(&t, &i)
+            }
+            ExprKind::Call { func, args } => {
+                let Some(f) = LIBRARY.functions.get(func.text.as_str()) else {
+                    return Ok(Value::None);
+                };
+                let values = self.args(&f.params, args, None)?;
+                (f.run)(&values)
+            }
+            ExprKind::Method {
+                target,
+                method,
+                args,
+            } => {
+                let t = self.eval(target)?;
+                if t.is_none() {
+                    return Ok(Value::None);
+                }
+                let Some(m) = LIBRARY.method(value_key(&t), &method.text) else {
+                    return Ok(Value::None);
+                };
+                let values = self.args(&m.params, args, Some(t))?;
+                (m.run)(&values)
+            }
+            ExprKind::Comprehension {
+                element,
+                binding,
+                iter,
+                filter,
+            } => {
+                let items = self.eval(iter)?;
+                let mut out = Vec::new();
+                for item in iterate(&items) {
+                    let depth = self.locals.len();
+                    self.bind_pattern(binding, item);
+                    let keep = match filter {
+                        Some(f) => self.eval(f)?.truthy(),
+                        None => true,
+                    };
+                    if keep {
+                        out.push(self.eval(element)?);
+                    }
+                    self.locals.truncate(depth);
+                }
+                Value::list(out)
+            }
+            ExprKind::Quantified {
+                quantifier,
+                binding,
+                iter,
+                cond,
+            } => {
+                let items = self.eval(iter)?;
+                let mut result = *quantifier == Quantifier::Every;
+                for item in iterate(&items) {
+                    let depth = self.locals.len();
+                    self.bind_pattern(binding, item);
+                    let holds = self.eval(cond)?.truthy();
+                    self.locals.truncate(depth);
+                    match quantifier {
+                        Quantifier::Some if holds => {
+                            result = true;
+                            break;
+                        }
+                        Quantifier::Every if !holds => {
+                            result = false;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                Value::Bool(result)
+            }
+        })
+    }
+
+    /// Arguments in parameter order; named arguments go to their parameter, missing optional
+    /// ones are `none`.
+    fn args(
+        &mut self,
+        params: &[super::library::Param],
+        args: &[crate::policy::ast::Arg],
+        receiver: Option<Value>,
+    ) -> Result<Vec<Value>, OutOfFuel> {
+        let mut values = vec![Value::None; params.len()];
+        let mut next = 0;
+        if let Some(r) = receiver {
+            if let Some(slot) = values.first_mut() {
+                *slot = r;
+            }
+            next = 1;
+        }
+        for arg in args {
+            let v = self.eval(&arg.value)?;
+            let slot = match &arg.name {
+                Some(name) => params.iter().position(|p| p.name == name.text),
+                None => {
+                    let s = next;
+                    next += 1;
+                    Some(s)
+                }
+            };
+            if let Some(slot) = slot.filter(|s| *s < values.len()) {
+                values[slot] = v;
+            }
+        }
+        Ok(values)
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr) -> Result<Value, OutOfFuel> {
+        // Short-circuiting operators first.
+        match op {
+            BinOp::And => {
+                let l = self.eval(lhs)?;
+                return Ok(Value::Bool(l.truthy() && self.eval(rhs)?.truthy()));
+            }
+            BinOp::Or => {
+                let l = self.eval(lhs)?;
+                return Ok(Value::Bool(l.truthy() || self.eval(rhs)?.truthy()));
+            }
+            BinOp::Default => {
+                let l = self.eval(lhs)?;
+                return if l.is_none() { self.eval(rhs) } else { Ok(l) };
+            }
+            _ => {}
+        }
+        let l = self.eval(lhs)?;
+        let r = self.eval(rhs)?;
+        Ok(match op {
+            BinOp::Eq => Value::Bool(equal(&l, &r)),
+            BinOp::Ne => Value::Bool(!equal(&l, &r)),
+            BinOp::Lt => Value::Bool(compare(&l, &r) == Some(Ordering::Less)),
+            BinOp::Le => Value::Bool(matches!(
+                compare(&l, &r),
+                Some(Ordering::Less | Ordering::Equal)
+            )),
+            BinOp::Gt => Value::Bool(compare(&l, &r) == Some(Ordering::Greater)),
+            BinOp::Ge => Value::Bool(matches!(
+                compare(&l, &r),
+                Some(Ordering::Greater | Ordering::Equal)
+            )),
+            BinOp::In => Value::Bool(contains(&r, &l)),
+            BinOp::NotIn => Value::Bool(!contains(&r, &l)),
+            BinOp::Contains => Value::Bool(contains(&l, &r)),
+            BinOp::Matches => match (&r, l.as_text()) {
+                (Value::Regex(re), Some(t)) => Value::Bool(re.is_match(&t.value)),
+                _ => Value::Bool(false),
+            },
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(op, &l, &r),
+            BinOp::And | BinOp::Or | BinOp::Default => Value::None,
+        })
+    }
+}
+
+/// Items of an iterable value: list items, or map entries as (key, value).
+fn iterate(v: &Value) -> Vec<(Value, Option<Value>)> {
+    match v {
+        Value::List(items) => items.iter().map(|i| (i.clone(), None)).collect(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| (Value::text(k.clone()), Some(v.clone())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn get_field(v: &Value, name: &str) -> Value {
+    match v {
+        Value::None => Value::None,
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Value::None),
+        other => match LIBRARY.field(value_key(other), name) {
+            Some(f) => (f.get)(other),
+            None => Value::None,
+        },
+    }
+}
+
+fn index_value(t: &Value, i: &Value) -> Value {
+    match (t, i) {
+        (Value::List(items), Value::Number(n)) => {
+            let Ok(n) = i64::try_from(n.trunc()) else {
+                return Value::None;
+            };
+            let idx = if n < 0 { items.len() as i64 + n } else { n };
+            usize::try_from(idx)
+                .ok()
+                .and_then(|i| items.get(i).cloned())
+                .unwrap_or(Value::None)
+        }
+        (Value::Row(..), Value::Number(n)) => match usize::try_from(n.trunc()) {
+            Ok(i) => row_cell(t, i),
+            Err(_) => Value::None,
+        },
+        (Value::Map(_), key) => match key.as_text() {
+            Some(k) => get_field(t, &k.value),
+            None => Value::None,
+        },
+        _ => Value::None,
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Number(x) | Value::Money(x), Value::Number(y) | Value::Money(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::None, _) | (_, Value::None) => None,
+        _ => match (a.as_text(), b.as_text()) {
+            (Some(x), Some(y)) => Some(x.value.cmp(&y.value)),
+            _ => None,
+        },
+    }
+}
+
+/// `hay contains needle`: list membership, or case-insensitive, width-folded substring.
+fn contains(hay: &Value, needle: &Value) -> bool {
+    match hay {
+        Value::List(items) => items.iter().any(|i| equal(i, needle)),
+        Value::Map(entries) => needle
+            .as_text()
+            .is_some_and(|k| entries.iter().any(|(key, _)| **key == *k.value)),
+        Value::None => false,
+        other => match (other.as_text(), needle.as_text()) {
+            (Some(h), Some(n)) => fold_width(&h.value).contains(&fold_width(&n.value)),
+            _ => false,
+        },
+    }
+}
+
+fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {
+    let money = matches!(l, Value::Money(_)) || matches!(r, Value::Money(_));
+    let wrap = |d: Decimal| {
+        if money {
+            Value::Money(d)
+        } else {
+            Value::Number(d)
+        }
+    };
+    match (l, r) {
+        (Value::Number(x) | Value::Money(x), Value::Number(y) | Value::Money(y)) => match op {
+            BinOp::Add => x.checked_add(*y).map(wrap).unwrap_or(Value::None),
+            BinOp::Sub => x.checked_sub(*y).map(wrap).unwrap_or(Value::None),
+            BinOp::Mul => x.checked_mul(*y).map(wrap).unwrap_or(Value::None),
+            BinOp::Div => x.checked_div(*y).map(wrap).unwrap_or(Value::None),
+            _ => Value::None,
+        },
+        (Value::List(a), Value::List(b)) if op == BinOp::Add => {
+            Value::list(a.iter().chain(b.iter()).cloned().collect())
+        }
+        (a, b)
+            if op == BinOp::Add && (matches!(a, Value::Text(_)) || matches!(b, Value::Text(_))) =>
+        {
+            match (a.as_text(), b.as_text()) {
+                (Some(x), Some(y)) => Value::Text(Text::plain(format!("{}{}", x.value, y.value))),
+                _ => Value::None,
+            }
+        }
+        _ => Value::None,
+    }
+}

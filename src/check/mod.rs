@@ -1,0 +1,8 @@
+//! Evaluation of rules over documents.
+
+pub mod builtins;
+pub mod engine;
+pub mod eval;
+pub mod library;
+pub mod types;
+pub mod value;

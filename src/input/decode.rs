@@ -1,0 +1,84 @@
+//! Turning a text file's bytes into text: UTF-8 (with or without BOM), UTF-16 with BOM, and
+//! the GBK/GB18030 files that Chinese Windows tools write. Bytes that decode as none of these
+//! are an error, never mojibake checked as if it were text.
+
+use encoding_rs::{Encoding, GB18030, UTF_8};
+
+use super::ReadError;
+
+/// Decoded text and the encoding it was read as.
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+}
+
+pub fn decode_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(undecodable(enc.name()));
+        }
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding: enc.name(),
+        });
+    }
+    if looks_binary(bytes) {
+        return Err(ReadError {
+            message: "this file is binary, not text".into(),
+            help: Some("check the file's extension: bylaw reads .md and .txt files as text".into()),
+        });
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: s.to_string(),
+            encoding: UTF_8.name(),
+        });
+    }
+    let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
+    if !had_errors {
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding: "GB18030",
+        });
+    }
+    Err(undecodable("UTF-8 or GB18030"))
+}
+
+fn undecodable(tried: &str) -> ReadError {
+    ReadError {
+        message: format!("cannot decode this file as {tried}"),
+        help: Some("save the file as UTF-8 (or GBK/GB18030) text".into()),
+    }
+}
+
+/// NUL bytes in the first few kilobytes mean a binary file (UTF-16 without a BOM included,
+/// which we do not guess at).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    head.contains(&0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_bom_gbk_and_utf16() {
+        assert_eq!(decode_text("\u{feff}结论".as_bytes()).unwrap().text, "结论");
+        let (gbk, _, _) = GB18030.encode("市场调研报告");
+        let d = decode_text(&gbk).unwrap();
+        assert_eq!(d.text, "市场调研报告");
+        assert_eq!(d.encoding, "GB18030");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "引言".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        assert_eq!(decode_text(&utf16).unwrap().text, "引言");
+    }
+
+    #[test]
+    fn rejects_binary() {
+        assert!(decode_text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_err());
+    }
+}

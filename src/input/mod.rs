@@ -1,0 +1,61 @@
+//! Reading inputs: finding the files to check, decoding them, and building the document
+//! model (Markdown and plain text for now).
+
+pub mod decode;
+pub mod kind;
+pub mod markdown;
+pub mod text;
+pub mod walk;
+
+use std::path::Path;
+
+use crate::model::Document;
+
+/// What kind of reader a file needs, decided by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Markdown,
+    Text,
+}
+
+impl FileType {
+    pub fn of(path: &Path) -> Option<FileType> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" | "mdown" | "mkd" => Some(FileType::Markdown),
+            "txt" | "text" => Some(FileType::Text),
+            _ => None,
+        }
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone)]
+pub struct ReadError {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Read and parse one document; `name` is the path as reported.
+pub fn read_document(path: &Path, name: &str, file_type: FileType) -> Result<Document, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError {
+        message: format!("cannot read this file: {}", io_reason(&e)),
+        help: None,
+    })?;
+    let text = decode::decode_text(&bytes)?;
+    Ok(match file_type {
+        FileType::Markdown => markdown::read_markdown(name, &text.text),
+        FileType::Text => text::read_text(name, &text.text),
+    })
+}
+
+/// An I/O error as a lowercase phrase.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => s,
+    }
+}

@@ -1,0 +1,6 @@
+//! What checks run over: the document model (and, later, the record model).
+
+pub mod document;
+pub mod normalize;
+
+pub use document::{Document, Format, Heading, Label, Line, LineKind, Spanned, Table};

@@ -1,0 +1,509 @@
+//! The policy language: loading `.bylaw` files into a validated [`PolicySet`].
+//!
+//! Loading runs the pipeline parse → lower → declare → evaluate constants → validate rules,
+//! collecting every error on the way so an author sees all of them at once.
+
+pub mod ast;
+mod builtin;
+pub mod errors;
+mod grammar;
+mod lower;
+pub mod validate;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ast::*;
+use errors::{PolicyError, PolicyErrors, did_you_mean};
+
+use crate::check::eval::{Evaluator, Globals};
+use crate::check::types::Type;
+use crate::check::value::Value;
+use crate::source::{SourceFile, Span};
+
+/// Where a policy file's relative paths (word lists) are resolved.
+#[derive(Debug, Clone)]
+pub enum Base {
+    /// The pack compiled into the binary; the folder of the file within the pack.
+    Builtin(String),
+    /// A directory on disk.
+    Dir(PathBuf),
+}
+
+/// One policy file to load.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    pub name: String,
+    pub text: String,
+    pub base: Base,
+}
+
+/// A kind of document, in precedence order within [`PolicySet::kinds`].
+#[derive(Debug, Clone)]
+pub struct KindDef {
+    pub name: String,
+    /// Keywords matched against file names and titles.
+    pub keywords: Vec<String>,
+    /// Path globs that assign the kind explicitly.
+    pub globs: Vec<String>,
+}
+
+/// A validated rule, ready to run.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub clauses: Vec<String>,
+    pub severity: Severity,
+    /// Kinds the rule applies to; `document` means every document.
+    pub applies: Vec<String>,
+    pub message: Option<StringLit>,
+    pub label: Option<StringLit>,
+    pub help: Option<StringLit>,
+    pub summary: Option<String>,
+    pub body: Vec<Stmt>,
+    pub source: Arc<SourceFile>,
+    pub span: Span,
+}
+
+/// A parameter and its current value.
+#[derive(Debug, Clone)]
+pub struct ParamInfo {
+    pub name: String,
+    pub doc: Option<String>,
+    pub value: Value,
+}
+
+/// Everything the checker needs from the policies.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    pub clauses: BTreeMap<String, String>,
+    pub kinds: Vec<KindDef>,
+    pub globals: HashMap<String, Value>,
+    pub params: Vec<ParamInfo>,
+    pub rules: Vec<Rule>,
+}
+
+impl Globals for HashMap<String, Value> {
+    fn global(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+/// The pseudo-kind that makes a rule apply to every document.
+pub const ANY_DOCUMENT: &str = "document";
+
+/// The built-in pack's policy files.
+pub fn builtin_sources() -> Vec<PolicySource> {
+    builtin::FILES
+        .iter()
+        .filter(|(name, _)| name.ends_with(".bylaw"))
+        .map(|(name, text)| PolicySource {
+            name: format!("<builtin>/{name}"),
+            text: text.to_string(),
+            base: Base::Builtin(
+                name.rsplit_once('/')
+                    .map(|(dir, _)| dir.to_string())
+                    .unwrap_or_default(),
+            ),
+        })
+        .collect()
+}
+
+/// Policy files at a path: the file itself, or every `*.bylaw` below a directory (sorted).
+pub fn sources_from_path(path: &Path) -> std::io::Result<Vec<PolicySource>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+            let entry = entry.map_err(std::io::Error::other)?;
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "bylaw")
+            {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f)?;
+            Ok(PolicySource {
+                name: f.to_string_lossy().replace('\\', "/"),
+                text,
+                base: Base::Dir(f.parent().map(Path::to_path_buf).unwrap_or_default()),
+            })
+        })
+        .collect()
+}
+
+/// Load, evaluate and validate a set of policy files. `overrides` replaces parameter
+/// defaults (from `bylaw.toml`).
+pub fn load(
+    sources: &[PolicySource],
+    overrides: &BTreeMap<String, Value>,
+) -> Result<PolicySet, PolicyErrors> {
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for src in sources {
+        let file = SourceFile::new(src.name.clone(), src.text.clone());
+        match grammar::parse(&file) {
+            Ok(pairs) => {
+                let mut lowerer = lower::Lowerer::new(&file);
+                let items = lowerer.policy(pairs);
+                errors.extend(lowerer.errors);
+                files.push((
+                    PolicyFile {
+                        source: file.clone(),
+                        items,
+                    },
+                    src.base.clone(),
+                ));
+            }
+            Err(errs) => errors.extend(errs),
+        }
+    }
+
+    let mut set = PolicySet::default();
+    let mut global_types: HashMap<String, Type> = HashMap::new();
+    let mut defined: HashMap<String, (Arc<SourceFile>, Span)> = HashMap::new();
+    for (name, ty) in validate::RULE_GLOBALS.iter() {
+        global_types.insert(name.to_string(), ty.clone());
+    }
+
+    // Pass 1: the clause registry and kinds, so rules may refer to them from any file.
+    for (file, _) in &files {
+        for item in &file.items {
+            if let Item::Clause(c) = item {
+                if set
+                    .clauses
+                    .insert(c.id.text.clone(), c.title.clone())
+                    .is_some()
+                {
+                    errors.push(
+                        PolicyError::new(
+                            &file.source,
+                            c.id.span,
+                            format!("clause `{}` is declared twice", c.id.text),
+                        )
+                        .label("declared again here")
+                        .help("each clause id is declared once in the registry"),
+                    );
+                }
+            }
+        }
+    }
+
+    // Pass 2: constants, parameters and kinds, in file order.
+    for (file, base) in &mut files {
+        for item in &mut file.items {
+            let (name, expr, doc, is_param) = match item {
+                Item::Let(l) => (&l.name, &mut l.value, None, false),
+                Item::Param(p) => (&p.name, &mut p.default, p.doc.clone(), true),
+                Item::Kind(k) => {
+                    let mut def = KindDef {
+                        name: k.name.text.clone(),
+                        keywords: Vec::new(),
+                        globs: Vec::new(),
+                    };
+                    if set.kinds.iter().any(|d| d.name == def.name) || def.name == ANY_DOCUMENT {
+                        errors.push(
+                            PolicyError::new(
+                                &file.source,
+                                k.name.span,
+                                format!("kind `{}` is declared twice", def.name),
+                            )
+                            .label("declared again here"),
+                        );
+                    }
+                    for (key, value) in &mut k.fields {
+                        resolve_wordlists(value, &file.source, base, &mut errors);
+                        let mut v = validate::Validator::top_level(&file.source, &global_types);
+                        v.expr(value);
+                        errors.extend(v.errors);
+                        let evaluated = evaluate_constant(value, &set.globals);
+                        let texts = crate::check::library::text_list(&evaluated);
+                        match key.text.as_str() {
+                            "keywords" => def.keywords = texts,
+                            "globs" => def.globs = texts,
+                            other => errors.push(
+                                PolicyError::new(&file.source, key.span, format!("unknown kind field `{other}`"))
+                                    .label("not a kind field")
+                                    .help(did_you_mean(other, ["keywords", "globs"]).unwrap_or_else(|| {
+                                        "a kind declares `keywords [...]` (file-name and title keywords) and `globs [...]`".into()
+                                    })),
+                            ),
+                        }
+                    }
+                    set.kinds.push(def);
+                    continue;
+                }
+                _ => continue,
+            };
+            if let Some((_, _)) = defined.get(&name.text) {
+                errors.push(
+                    PolicyError::new(&file.source, name.span, format!("`{}` is defined twice", name.text))
+                        .label("defined again here")
+                        .help("names of `let` and `param` are shared by all policy files; pick another name"),
+                );
+                continue;
+            }
+            if validate::RULE_GLOBALS.iter().any(|(n, _)| *n == name.text) {
+                errors.push(
+                    PolicyError::new(
+                        &file.source,
+                        name.span,
+                        format!("`{}` is a built-in name", name.text),
+                    )
+                    .label("reserved")
+                    .help("pick another name"),
+                );
+                continue;
+            }
+            resolve_wordlists(expr, &file.source, base, &mut errors);
+            let mut v = validate::Validator::top_level(&file.source, &global_types);
+            let ty = v.expr(expr);
+            errors.extend(v.errors);
+            let mut value = evaluate_constant(expr, &set.globals);
+            if is_param {
+                if let Some(over) = overrides.get(&name.text) {
+                    value = over.clone();
+                }
+                set.params.push(ParamInfo {
+                    name: name.text.clone(),
+                    doc,
+                    value: value.clone(),
+                });
+            }
+            defined.insert(name.text.clone(), (file.source.clone(), name.span));
+            global_types.insert(name.text.clone(), ty);
+            set.globals.insert(name.text.clone(), value);
+        }
+    }
+
+    // Pass 3: rules.
+    let kind_names: Vec<String> = set.kinds.iter().map(|k| k.name.clone()).collect();
+    let mut rule_ids: HashMap<String, ()> = HashMap::new();
+    for (file, _) in &files {
+        for item in &file.items {
+            let Item::Rule(rule) = item else { continue };
+            let src = &file.source;
+            if rule_ids.insert(rule.id.text.clone(), ()).is_some() {
+                errors.push(
+                    PolicyError::new(src, rule.id.span, format!("rule id `{}` is used twice", rule.id.text))
+                        .label("used again here")
+                        .help("rule ids are stable names that reports, suppressions and baselines refer to: make each unique"),
+                );
+            }
+            if rule.clauses.is_empty() {
+                errors.push(
+                    PolicyError::new(
+                        src,
+                        rule.head_span,
+                        format!("rule `{}` cites no clause", rule.id.text),
+                    )
+                    .label("no `clauses` line")
+                    .help(
+                        "every rule says which regulation clauses it enforces: add `clauses 4.1.5`",
+                    ),
+                );
+            }
+            for c in &rule.clauses {
+                if !set.clauses.contains_key(&c.text) {
+                    let help = did_you_mean(&c.text, set.clauses.keys().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            "declare it in the registry: `clause 1.2.3 \"what it requires\"`".into()
+                        });
+                    errors.push(
+                        PolicyError::new(src, c.span, format!("unknown clause `{}`", c.text))
+                            .label("not in the clause registry")
+                            .help(help),
+                    );
+                }
+            }
+            if rule.severity.is_none() {
+                errors.push(
+                    PolicyError::new(
+                        src,
+                        rule.head_span,
+                        format!("rule `{}` has no severity", rule.id.text),
+                    )
+                    .label("no `severity` line")
+                    .help("add `severity error` or `severity warning`"),
+                );
+            }
+            if rule.applies.is_empty() {
+                errors.push(
+                    PolicyError::new(src, rule.head_span, format!("rule `{}` does not say what it applies to", rule.id.text))
+                        .label("no `applies to` line")
+                        .help("add `applies to research-report` (a kind), or `applies to document` for every document"),
+                );
+            }
+            for k in &rule.applies {
+                if k.text != ANY_DOCUMENT && !kind_names.contains(&k.text) {
+                    let help = did_you_mean(
+                        &k.text,
+                        kind_names.iter().map(String::as_str).chain([ANY_DOCUMENT]),
+                    )
+                    .unwrap_or_else(|| format!("known kinds: {}", kind_names.join(", ")));
+                    errors.push(
+                        PolicyError::new(src, k.span, format!("unknown kind `{}`", k.text))
+                            .label("no such kind")
+                            .help(help),
+                    );
+                }
+            }
+            let mut v = validate::Validator::new(src, &global_types);
+            v.rule(rule);
+            errors.extend(v.errors);
+            set.rules.push(Rule {
+                id: rule.id.text.clone(),
+                clauses: rule.clauses.iter().map(|c| c.text.clone()).collect(),
+                severity: rule.severity.map(|(s, _)| s).unwrap_or(Severity::Error),
+                applies: rule.applies.iter().map(|a| a.text.clone()).collect(),
+                message: rule.message.clone(),
+                label: rule.label.clone(),
+                help: rule.help.clone(),
+                summary: rule.summary.as_ref().map(|s| s.value.clone()),
+                body: rule.body.clone(),
+                source: src.clone(),
+                span: rule.head_span,
+            });
+        }
+    }
+
+    for name in overrides.keys() {
+        if !set.params.iter().any(|p| &p.name == name) {
+            let known: Vec<&str> = set.params.iter().map(|p| p.name.as_str()).collect();
+            let cfg = SourceFile::new("bylaw.toml", String::new());
+            errors.push(
+                PolicyError::new(
+                    &cfg,
+                    Span::default(),
+                    format!("unknown parameter `{name}` in the configuration"),
+                )
+                .label("set here")
+                .help(
+                    did_you_mean(name, known.iter().copied())
+                        .unwrap_or_else(|| format!("parameters: {}", known.join(", "))),
+                ),
+            );
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        errors.sort_by(|a, b| {
+            (a.source_file.name(), a.span.start).cmp(&(b.source_file.name(), b.span.start))
+        });
+        Err(PolicyErrors { errors })
+    }
+}
+
+fn evaluate_constant(expr: &Expr, globals: &HashMap<String, Value>) -> Value {
+    let mut ev = Evaluator::new(globals, None, None);
+    ev.eval(expr).unwrap_or(Value::None)
+}
+
+/// Replace `wordlist("file")` calls by the list they load, so constants are plain values.
+fn resolve_wordlists(
+    expr: &mut Expr,
+    source: &Arc<SourceFile>,
+    base: &Base,
+    errors: &mut Vec<PolicyError>,
+) {
+    if let ExprKind::Call { func, args } = &expr.kind {
+        if func.text == "wordlist" {
+            let path = match args.as_slice() {
+                [
+                    Arg {
+                        name: None,
+                        value:
+                            Expr {
+                                kind: ExprKind::String(s),
+                                ..
+                            },
+                    },
+                ] => s.clone(),
+                _ => {
+                    errors.push(
+                        PolicyError::new(source, expr.span, "`wordlist` takes one file name")
+                            .label("expected `wordlist(\"file.txt\")`")
+                            .help("the path is relative to the policy file"),
+                    );
+                    return;
+                }
+            };
+            match read_relative(base, &path) {
+                Ok(content) => {
+                    let words = crate::check::builtins::terms::load_word_list(&content);
+                    let span = expr.span;
+                    expr.kind = ExprKind::List(
+                        words
+                            .into_iter()
+                            .map(|w| Expr {
+                                kind: ExprKind::String(w),
+                                span,
+                            })
+                            .collect(),
+                    );
+                }
+                Err(reason) => errors.push(
+                    PolicyError::new(source, expr.span, format!("cannot read word list `{path}`"))
+                        .label(reason)
+                        .help("the path is relative to the policy file"),
+                ),
+            }
+            return;
+        }
+    }
+    match &mut expr.kind {
+        ExprKind::List(items) => items
+            .iter_mut()
+            .for_each(|e| resolve_wordlists(e, source, base, errors)),
+        ExprKind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, e)| resolve_wordlists(e, source, base, errors)),
+        ExprKind::Call { args, .. } => args
+            .iter_mut()
+            .for_each(|a| resolve_wordlists(&mut a.value, source, base, errors)),
+        ExprKind::Binary(_, l, r) => {
+            resolve_wordlists(l, source, base, errors);
+            resolve_wordlists(r, source, base, errors);
+        }
+        ExprKind::Unary(_, e) => resolve_wordlists(e, source, base, errors),
+        _ => {}
+    }
+}
+
+fn read_relative(base: &Base, path: &str) -> Result<String, String> {
+    match base {
+        Base::Builtin(dir) => {
+            let wanted = normalize_pack_path(dir, path);
+            builtin::FILES
+                .iter()
+                .find(|(name, _)| *name == wanted)
+                .map(|(_, text)| text.to_string())
+                .ok_or_else(|| "not in the built-in pack".to_string())
+        }
+        Base::Dir(dir) => {
+            std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string().to_lowercase())
+        }
+    }
+}
+
+/// `dir/path` inside the pack, with `.` and `..` resolved.
+fn normalize_pack_path(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for piece in path.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}

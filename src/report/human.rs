@@ -1,0 +1,149 @@
+//! Human output: one rustc-style miette report per finding, then a summary line.
+//!
+//! The snippet shows the checked file's text with personal data masked in place (masking keeps
+//! byte lengths, so spans still point at the right characters).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
+
+use super::RenderOptions;
+use super::finding::{Finding, Summary};
+use crate::policy::ast::Severity;
+
+struct Report<'a> {
+    finding: &'a Finding,
+    title: String,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span: SourceSpan = self.finding.span?.into();
+        let label = self.finding.label.clone();
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            label, span,
+        ))))
+    }
+}
+
+fn title(f: &Finding, opts: &RenderOptions) -> String {
+    let message = opts.mask(&f.message);
+    if f.clauses.is_empty() {
+        format!("{}: {message}", f.file)
+    } else {
+        format!("[{}] {message}", f.clauses.join(", "))
+    }
+}
+
+/// Render all findings and the summary.
+pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width.max(60))
+        .with_links(false);
+    let mut masked_sources: HashMap<String, String> = HashMap::new();
+    let mut out = String::new();
+    for f in findings {
+        let source = f.source.as_ref().map(|src| {
+            let text = masked_sources
+                .entry(f.file.clone())
+                .or_insert_with(|| opts.mask(src.text()).into_owned())
+                .clone();
+            NamedSource::new(&f.file, text)
+        });
+        let report = Report {
+            finding: f,
+            title: title(f, opts),
+            help: f.help.as_deref().map(|h| opts.mask(h).into_owned()),
+            source,
+        };
+        let mut s = String::new();
+        if handler.render_report(&mut s, &report).is_err() {
+            s = format!("{}: {}\n", f.file, report.title);
+        }
+        out.push_str(&s);
+        out.push('\n');
+    }
+    out.push_str(&summary_line(summary));
+    out.push('\n');
+    out
+}
+
+pub fn summary_line(s: Summary) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let files = plural(s.files_checked, "file");
+    if s.errors + s.warnings + s.infos == 0 {
+        return format!("✓ {files} checked: no findings");
+    }
+    let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+    if s.infos > 0 {
+        parts.push(plural(s.infos, "note"));
+    }
+    format!("✗ {files} checked: {}", parts.join(", "))
+}
+
+/// A configuration error as a miette report pointing into `bylaw.toml`.
+pub fn config_error(e: &crate::config::ConfigError) -> miette::Report {
+    let mut diag =
+        miette::MietteDiagnostic::new(format!("invalid configuration: {}", e.message.trim()))
+            .with_code("config");
+    match &e.span {
+        Some(span) => {
+            diag = diag.with_label(LabeledSpan::at(span.clone(), "here"));
+            miette::Report::new(diag).with_source_code(NamedSource::new(&e.path, e.text.clone()))
+        }
+        None => miette::Report::new(diag.with_help(format!("in {}", e.path))),
+    }
+}

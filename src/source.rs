@@ -1,0 +1,171 @@
+//! Source text and locations.
+//!
+//! Every input bylaw reads (a policy file, a Markdown report, a plain-text plan) becomes a
+//! [`SourceFile`]: its display name and its text. Locations are byte ranges ([`Span`]) into that
+//! text, so they are cheap to carry around and map directly onto miette's `SourceSpan`. Human
+//! positions (1-based line and column) are computed on demand; columns count characters, not
+//! bytes, so a span over Chinese text points at the right glyphs.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A byte range into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        Span::new(r.start, r.end)
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start, s.len()).into()
+    }
+}
+
+/// A 1-based line/column position; `column` counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A named text with a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text of a span; empty when the span does not fall on character boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// 0-based index of the line holding byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// 1-based line and character column of byte `offset` (clamped to the text).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.line_index(offset);
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        Position {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// Number of lines (a trailing newline does not start a new line).
+    pub fn line_count(&self) -> usize {
+        if self.text.ends_with('\n') {
+            self.line_starts.len() - 1
+        } else {
+            self.line_starts.len()
+        }
+    }
+
+    /// Byte span of 0-based line `index`, without its line terminator.
+    pub fn line_span(&self, index: usize) -> Span {
+        let start = self
+            .line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        let mut end = end.max(start);
+        if self.text[start..end].ends_with('\r') {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let f = SourceFile::new("a.md", "# 标题\n结论：好\n");
+        let off = f.text().find('好').unwrap();
+        assert_eq!(f.position(off), Position { line: 2, column: 4 });
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.line_count(), 2);
+        assert_eq!(f.slice(f.line_span(1)), "结论：好");
+    }
+
+    #[test]
+    fn crlf_lines_exclude_cr() {
+        let f = SourceFile::new("a.txt", "ab\r\ncd");
+        assert_eq!(f.slice(f.line_span(0)), "ab");
+        assert_eq!(f.slice(f.line_span(1)), "cd");
+    }
+}
