@@ -38,6 +38,8 @@ pub struct Options {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub files_checked: usize,
+    /// Each checked file (as reported) and the kind it was recognised as.
+    pub kinds: Vec<(String, Option<String>)>,
     pub as_of: NaiveDate,
 }
 
@@ -202,30 +204,46 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
             Finding::input_error(rule, &p.display, p.message.clone(), help)
         })
         .collect();
-    let per_file: Vec<Vec<Finding>> = walked
+    let per_file: Vec<(Vec<Finding>, Option<String>)> = walked
         .files
         .par_iter()
-        .map(
-            |c| match input::read_document(&c.path, &c.display, c.file_type) {
-                Ok(doc) => {
-                    let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
-                    let title = doc.title.as_ref().map(|t| t.text.as_str());
-                    let kind = recognizer
-                        .recognise(&c.path, fm_kind, title)
-                        .map(|(k, _)| k);
-                    checker.check_document(Arc::new(doc), kind.as_deref(), &c.display)
-                }
-                Err(e) => vec![Finding::input_error(
-                    UNREADABLE, &c.display, e.message, e.help,
-                )],
-            },
-        )
+        .map(|c| check_file(c, &recognizer, &checker))
         .collect();
-    findings.extend(per_file.into_iter().flatten());
+    let mut kinds = Vec::with_capacity(per_file.len());
+    for (c, (found, kind)) in walked.files.iter().zip(per_file) {
+        findings.extend(found);
+        kinds.push((c.display.clone(), kind));
+    }
     finding::sort(&mut findings);
     Ok(Outcome {
         findings,
         files_checked: walked.files.len(),
+        kinds,
         as_of,
     })
+}
+
+/// Read, recognise and check one file; an unreadable file becomes an error finding.
+fn check_file(
+    c: &walk::Candidate,
+    recognizer: &KindRecognizer,
+    checker: &Checker,
+) -> (Vec<Finding>, Option<String>) {
+    match input::read_document(&c.path, &c.display, c.file_type) {
+        Ok(doc) => {
+            let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
+            let title = doc.title.as_ref().map(|t| t.text.as_str());
+            let kind = recognizer
+                .recognise(&c.path, fm_kind, title)
+                .map(|(k, _)| k);
+            let found = checker.check_document(Arc::new(doc), kind.as_deref(), &c.display);
+            (found, kind)
+        }
+        Err(e) => (
+            vec![Finding::input_error(
+                UNREADABLE, &c.display, e.message, e.help,
+            )],
+            None,
+        ),
+    }
 }

@@ -122,6 +122,8 @@ pub fn normalize_label(s: &str) -> String {
         let mut rest = t.trim();
         if let Some((_, len)) = numbering_prefix(rest) {
             rest = rest.get(len..).unwrap_or("");
+        } else if let Some(len) = bare_number_prefix(rest) {
+            rest = rest.get(len..).unwrap_or("");
         }
         rest = rest.trim_matches(|c: char| c.is_whitespace() || is_edge_punct(c));
         if let Some(inner) = unwrap_brackets(rest) {
@@ -132,10 +134,40 @@ pub fn normalize_label(s: &str) -> String {
             break;
         }
     }
-    t.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    collapse_whitespace(&t.to_lowercase())
+}
+
+/// Runs of whitespace → one space; none at all between two CJK characters, where a space is
+/// only visual spacing (`引　言`, `总 则`) and would defeat matching `引言`.
+fn collapse_whitespace(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            let prev = words[i - 1].chars().last();
+            let next = w.chars().next();
+            if !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
+                out.push(' ');
+            }
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A bare section number and the space after it (`1 总则`, `12 Results`): numbering in a
+/// heading's text, though too ambiguous for [`numbering_prefix`] to use on a plain line. A
+/// quantity (`3 个渠道`, `5 万元`) is not stripped.
+fn bare_number_prefix(s: &str) -> Option<usize> {
+    let mut cur = Cursor { s, pos: 0 };
+    let n = cur.eat_while(is_digit);
+    if n == 0 || n > 3 || cur.eat_while(char::is_whitespace) == 0 {
+        return None;
+    }
+    match cur.peek() {
+        Some(c) if !is_unit(c) && !is_digit(c) && !c.is_ascii_punctuation() => Some(cur.pos),
+        _ => None,
+    }
 }
 
 /// Punctuation that is removed from either end of a label. Brackets are not in the list:
@@ -793,6 +825,10 @@ mod tests {
         assert_eq!(normalize_label("  Total   Budget  "), "total budget");
         assert_eq!(normalize_label("第一章 1.1 背景"), "背景");
         assert_eq!(normalize_label("__Lessons learned__"), "lessons learned");
+        assert_eq!(normalize_label("1 总则"), "总则");
+        assert_eq!(normalize_label("12 Results"), "results");
+        assert_eq!(normalize_label("引　言"), "引言");
+        assert_eq!(normalize_label("第一章 总 则"), "总则");
     }
 
     #[test]
@@ -803,6 +839,9 @@ mod tests {
         assert_eq!(normalize_label("第一季度目标"), "第一季度目标");
         assert_eq!(normalize_label("customer_id"), "customer_id");
         assert_eq!(normalize_label("KPI 与评估"), "kpi 与评估");
+        assert_eq!(normalize_label("3 个渠道"), "3 个渠道");
+        assert_eq!(normalize_label("2024 年度计划"), "2024 年度计划");
+        assert_eq!(normalize_label("100 % 满意"), "100 % 满意");
         assert_eq!(normalize_label(""), "");
         assert_eq!(normalize_label("一、"), "");
     }

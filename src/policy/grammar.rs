@@ -73,6 +73,17 @@ fn convert(source: &Arc<SourceFile>, err: &pest::error::Error<Rule>, offset: usi
         Span::new(start, end)
     };
     let found = describe_found(&text[span.start.min(text.len())..span.end.min(text.len())]);
+    let rest = &text[span.start.min(text.len())..];
+    let rest_of_line = rest.split('\n').next().unwrap_or("");
+    if rest.starts_with('"') && !rest_of_line[1..].contains('"') {
+        return PolicyError::new(
+            source,
+            Span::new(span.start, span.start + rest_of_line.trim_end().len()),
+            "this string is not closed",
+        )
+        .label("the string starts here and runs to the end of the line")
+        .help("add the closing `\"`; strings cannot span lines (write `\\n` for a line break)");
+    }
     match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut expected: Vec<&str> = positives.iter().filter_map(|r| friendly(*r)).collect();

@@ -146,23 +146,27 @@ impl<'s> Lowerer<'s> {
                         let span = span_of(&sev);
                         match Severity::parse(sev.as_str()) {
                             Some(s) => rule.severity = Some((s, span)),
-                            None => self.errors.push(
-                                PolicyError::new(
-                                    self.source,
-                                    span,
-                                    format!("unknown severity `{}`", sev.as_str()),
-                                )
-                                .label("not a severity")
-                                .help(
-                                    super::errors::did_you_mean(
-                                        sev.as_str(),
-                                        ["error", "warning", "info"],
+                            None => {
+                                // Recorded, so the rule is not also reported as lacking one.
+                                rule.severity = Some((Severity::Error, span));
+                                self.errors.push(
+                                    PolicyError::new(
+                                        self.source,
+                                        span,
+                                        format!("unknown severity `{}`", sev.as_str()),
                                     )
-                                    .unwrap_or_else(|| {
-                                        "a severity is `error`, `warning` or `info`".into()
-                                    }),
-                                ),
-                            ),
+                                    .label("not a severity")
+                                    .help(
+                                        super::errors::did_you_mean(
+                                            sev.as_str(),
+                                            ["error", "warning", "info"],
+                                        )
+                                        .unwrap_or_else(
+                                            || "a severity is `error`, `warning` or `info`".into(),
+                                        ),
+                                    ),
+                                );
+                            }
                         }
                     }
                 }

@@ -194,9 +194,11 @@ pub fn load(
         }
     }
 
-    // Pass 2: constants, parameters and kinds, in file order.
-    for (file, base) in &mut files {
-        for item in &mut file.items {
+    // Pass 2: constants and parameters (each after the constants it uses), then kinds.
+    for (fi, ii) in evaluation_order(&files) {
+        let (file, base) = &mut files[fi];
+        {
+            let item = &mut file.items[ii];
             let (name, expr, doc, is_param) = match item {
                 Item::Let(l) => (&l.name, &mut l.value, None, false),
                 Item::Param(p) => (&p.name, &mut p.default, p.doc.clone(), true),
@@ -238,7 +240,7 @@ pub fn load(
                     set.kinds.push(def);
                     continue;
                 }
-                _ => continue,
+                Item::Clause(_) | Item::Rule(_) => continue,
             };
             if let Some((_, _)) = defined.get(&name.text) {
                 errors.push(
@@ -488,7 +490,7 @@ fn read_relative(base: &Base, path: &str) -> Result<String, String> {
                 .ok_or_else(|| "not in the built-in pack".to_string())
         }
         Base::Dir(dir) => {
-            std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string().to_lowercase())
+            std::fs::read_to_string(dir.join(path)).map_err(|e| crate::input::io_reason(&e))
         }
     }
 }
@@ -506,4 +508,79 @@ fn normalize_pack_path(dir: &str, path: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// The order in which top-level items are evaluated: `let`s and `param`s so that each comes
+/// after the constants it refers to (whatever file they are in), then kinds in file order.
+/// Names that cannot be ordered (a cycle, an unknown name) keep their place and are reported by
+/// the validator.
+fn evaluation_order(files: &[(PolicyFile, Base)]) -> Vec<(usize, usize)> {
+    let mut pending: Vec<(usize, usize, String, Vec<String>)> = Vec::new();
+    let mut kinds = Vec::new();
+    for (fi, (file, _)) in files.iter().enumerate() {
+        for (ii, item) in file.items.iter().enumerate() {
+            let (name, expr) = match item {
+                Item::Let(l) => (&l.name, &l.value),
+                Item::Param(p) => (&p.name, &p.default),
+                Item::Kind(_) => {
+                    kinds.push((fi, ii));
+                    continue;
+                }
+                _ => continue,
+            };
+            let mut deps = Vec::new();
+            collect_idents(expr, &mut deps);
+            pending.push((fi, ii, name.text.clone(), deps));
+        }
+    }
+    let declared: Vec<String> = pending.iter().map(|p| p.2.clone()).collect();
+    let mut done: Vec<String> = Vec::new();
+    let mut order = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|(_, _, name, deps)| {
+            deps.iter()
+                .all(|d| d == name || done.contains(d) || !declared.contains(d))
+        });
+        let (fi, ii, name, _) = pending.remove(ready.unwrap_or(0));
+        done.push(name);
+        order.push((fi, ii));
+    }
+    order.extend(kinds);
+    order
+}
+
+fn collect_idents(expr: &Expr, out: &mut Vec<String>) {
+    let mut visit = |e: &Expr| collect_idents(e, out);
+    match &expr.kind {
+        ExprKind::Ident(name) => out.push(name.clone()),
+        ExprKind::List(items) => items.iter().for_each(visit),
+        ExprKind::Map(entries) => entries.iter().for_each(|(_, e)| visit(e)),
+        ExprKind::Unary(_, e) | ExprKind::Field(e, _) => visit(e),
+        ExprKind::Binary(_, l, r) | ExprKind::Index(l, r) => {
+            visit(l);
+            visit(r);
+        }
+        ExprKind::Call { args, .. } => args.iter().for_each(|a| visit(&a.value)),
+        ExprKind::Method { target, args, .. } => {
+            visit(target);
+            args.iter().for_each(|a| visit(&a.value));
+        }
+        ExprKind::Comprehension {
+            element,
+            iter,
+            filter,
+            ..
+        } => {
+            visit(element);
+            visit(iter);
+            if let Some(f) = filter {
+                visit(f);
+            }
+        }
+        ExprKind::Quantified { iter, cond, .. } => {
+            visit(iter);
+            visit(cond);
+        }
+        _ => {}
+    }
 }

@@ -24,6 +24,8 @@ pub struct Validator<'a> {
     scopes: Vec<(String, Type)>,
     /// The rule's help: rendered at every `report`, so its placeholders are checked there.
     help: Option<StringLit>,
+    /// Validating a top-level `let`/`param`/`kind` value, where `wordlist` is allowed.
+    top_level: bool,
     pub errors: Vec<PolicyError>,
 }
 
@@ -37,6 +39,7 @@ impl<'a> Validator<'a> {
                 .map(|(n, t)| (n.to_string(), t.clone()))
                 .collect(),
             help: None,
+            top_level: false,
             errors: Vec::new(),
         }
     }
@@ -48,6 +51,7 @@ impl<'a> Validator<'a> {
             globals,
             scopes: Vec::new(),
             help: None,
+            top_level: true,
             errors: Vec::new(),
         }
     }
@@ -290,6 +294,10 @@ impl<'a> Validator<'a> {
                 }
             }
             ExprKind::Call { func, args } => {
+                if func.text == "wordlist" && self.top_level {
+                    // Resolved (or reported) when the policy was loaded.
+                    return Type::list(Type::Text);
+                }
                 if func.text == "wordlist" {
                     let err = self.error(
                         func.span,

@@ -1,0 +1,90 @@
+//! Broken policies: each file under `tests/fixtures/policies/broken/` is loaded beside the
+//! built-in pack (so it may cite the pack's clauses and kinds) and must fail with diagnostics
+//! that point into the broken file. The rendered errors are snapshotted.
+
+use bylaw::policy::{self, PolicySource};
+
+fn render_errors(path: &std::path::Path) -> String {
+    let mut sources = policy::builtin_sources();
+    let text = std::fs::read_to_string(path).expect("fixture readable");
+    let name = format!(
+        "broken/{}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("policy.bylaw")
+    );
+    sources.push(PolicySource {
+        name: name.clone(),
+        text,
+        base: policy::Base::Dir(path.parent().map(|p| p.to_path_buf()).unwrap_or_default()),
+    });
+    let errors = match policy::load(&sources, &Default::default()) {
+        Ok(_) => panic!("{name} should not load"),
+        Err(e) => e,
+    };
+    assert!(!errors.errors.is_empty());
+    for e in &errors.errors {
+        assert_eq!(
+            e.source_file.name(),
+            name,
+            "errors point into the broken file: {}",
+            e.message
+        );
+        assert!(
+            !e.message.ends_with('.'),
+            "messages have no final period: {}",
+            e.message
+        );
+    }
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+    let mut out = String::new();
+    for e in &errors.errors {
+        handler.render_report(&mut out, e).expect("render");
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn broken_policies_are_explained() {
+    insta::glob!("fixtures/policies/broken/*.bylaw", |path| {
+        insta::assert_snapshot!(render_errors(path));
+    });
+}
+
+#[test]
+fn several_errors_are_reported_at_once() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/policies/broken/15-several-errors.bylaw");
+    let out = render_errors(&path);
+    for expected in [
+        "unknown clause `9.9`",
+        "unknown name `partz`",
+        "no field `emty`",
+        "unknown name `documnet`",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+}
+
+#[test]
+fn the_builtin_pack_loads_cleanly() {
+    let set = policy::load(&policy::builtin_sources(), &Default::default()).unwrap_or_else(|e| {
+        panic!(
+            "{:?}",
+            e.errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+        )
+    });
+    assert!(
+        set.rules.len() >= 20,
+        "the pack has {} rules",
+        set.rules.len()
+    );
+    for rule in &set.rules {
+        assert!(!rule.clauses.is_empty(), "{} cites a clause", rule.id);
+        assert!(rule.summary.is_some(), "{} has a summary", rule.id);
+    }
+}
