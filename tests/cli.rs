@@ -1,0 +1,315 @@
+//! The command line as users drive it: exit codes, the JSON contract, masking, broken inputs
+//! and configuration.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn bylaw() -> Command {
+    let mut cmd = Command::cargo_bin("bylaw").expect("binary built");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+const COMPLIANT_REPORT: &str = "# 2026年咖啡市场调研报告\n\n【内部资料】仅限市场部使用\n\n## 一、引言\n背景。\n\n## 二、调研方法\n问卷。\n\n## 三、结果分析\n数据。\n\n## 四、结论\n结论。\n\n## 五、建议\n建议。\n";
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+#[test]
+fn exit_0_when_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "调研报告.md", COMPLIANT_REPORT);
+    bylaw()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn exit_1_on_error_findings_and_json_contract() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = COMPLIANT_REPORT.replace("## 四、结论\n结论。\n\n", "");
+    write(dir.path(), "reports/调研报告.md", &report);
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "reports",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-30",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["as_of"], "2026-11-30");
+    assert_eq!(json["summary"]["files_checked"], 1);
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["summary"]["warnings"], 0);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "research-report/missing-part");
+    assert_eq!(d["clauses"], serde_json::json!(["4.1.5", "2.1.2"]));
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["message"], "research report has no conclusion");
+    assert_eq!(d["file"], "reports/调研报告.md");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(1), Some(16))
+    );
+    for key in ["sheet", "cell", "row", "field"] {
+        assert!(d[key].is_null(), "{key} is null for documents");
+    }
+    assert!(d["help"].as_str().is_some_and(|h| h.contains("结论")));
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Conclusion before results: a warning only.
+    let report = "# 2026年咖啡市场调研报告\n\n【内部资料】仅限市场部使用\n\n## 引言\n背景。\n\n## 调研方法\n问卷。\n\n## 结论\n结论。\n\n## 结果分析\n数据。\n\n## 建议\n建议。\n";
+    write(dir.path(), "调研报告.md", report);
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    assert_eq!(json["summary"]["warnings"], 1);
+    assert_eq!(json["diagnostics"][0]["rule"], "research-report/part-order");
+}
+
+#[test]
+fn unreadable_file_is_an_error_and_others_are_still_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a_调研报告.md", COMPLIANT_REPORT);
+    std::fs::write(
+        dir.path().join("b.md"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0",
+    )
+    .expect("write");
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    assert_eq!(json["summary"]["files_checked"], 2);
+    let diags = json["diagnostics"].as_array().expect("array");
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["rule"], "bylaw/unreadable");
+    assert_eq!(diags[0]["file"], "b.md");
+    assert_eq!(diags[0]["clauses"], serde_json::json!([]));
+}
+
+#[test]
+fn missing_path_and_unsupported_file_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "photo.png", "not really");
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args(["check", "nope", "photo.png", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert_eq!(rules, vec!["bylaw/unreadable", "bylaw/unsupported"]);
+}
+
+#[test]
+fn personal_data_is_masked_unless_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "新品海报文案.md",
+        "# 新品海报文案\n\n预约请致电店长 13812345678。\n",
+    );
+    for format in ["human", "json"] {
+        let out = bylaw()
+            .current_dir(dir.path())
+            .args(["check", ".", "--format", format])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            !text.contains("13812345678"),
+            "{format} output leaks the number:\n{text}"
+        );
+        assert!(
+            text.contains("138****5678"),
+            "{format} output shows the masked number:\n{text}"
+        );
+    }
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args(["check", ".", "--show-values"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("13812345678"));
+}
+
+#[test]
+fn broken_policy_exits_2_with_a_located_diagnostic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "rules/my.bylaw",
+        "rule demo/x {\n  clauses 4.1.5\n  severity eror\n  applies to research-report\n  message \"m\"\n  report\n}\n",
+    );
+    write(dir.path(), "调研报告.md", COMPLIANT_REPORT);
+    let assert = bylaw()
+        .current_dir(dir.path())
+        .args(["check", ".", "--policy", "rules"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(err.contains("unknown severity `eror`"), "{err}");
+    assert!(err.contains("rules/my.bylaw:3:12"), "{err}");
+    assert!(err.contains("did you mean `error`?"), "{err}");
+}
+
+#[test]
+fn user_policies_alone_with_no_builtin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "rules/my.bylaw",
+        "clause 9.1 \"memos are dated\"\nkind memo { keywords [\"memo\", \"备忘\"] }\nrule memo/dated {\n  clauses 9.1\n  severity error\n  applies to memo\n  message \"memo has no date\"\n  if len(document.find(/\\d{4}-\\d{2}-\\d{2}/)) == 0 { report at document.title }\n}\n",
+    );
+    write(
+        dir.path(),
+        "docs/team-memo.md",
+        "# Team memo\n\nNo date here.\n",
+    );
+    write(dir.path(), "docs/调研报告.md", "# 调研报告\n");
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "docs",
+            "--policy",
+            "rules",
+            "--no-builtin",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let diags = json["diagnostics"].as_array().expect("array");
+    assert_eq!(diags.len(), 1, "{json}");
+    assert_eq!(diags[0]["rule"], "memo/dated");
+    assert_eq!(diags[0]["clauses"], serde_json::json!(["9.1"]));
+}
+
+#[test]
+fn config_turns_rules_off_and_assigns_kinds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "ads/spring.md", "# 春季上新\n\n全网最低价！\n");
+    write(
+        dir.path(),
+        "bylaw.toml",
+        "[kinds]\nad-copy = [\"ads/**\"]\n",
+    );
+    bylaw()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(1);
+    write(
+        dir.path(),
+        "bylaw.toml",
+        "[kinds]\nad-copy = [\"ads/**\"]\n[rules]\n\"ad-copy/absolute-term\" = \"off\"\n",
+    );
+    bylaw()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn invalid_config_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "bylaw.toml", "exlude = [\"x\"]\n");
+    let assert = bylaw()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(err.contains("exlude"), "{err}");
+}
+
+#[test]
+fn output_order_is_deterministic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..12 {
+        write(dir.path(), &format!("r{i:02}_调研报告.md"), "# 调研报告\n");
+    }
+    let run = || {
+        bylaw()
+            .current_dir(dir.path())
+            .args(["check", ".", "--format", "json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let first = run();
+    assert_eq!(first, run());
+    let json = json_of(&first);
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+}
