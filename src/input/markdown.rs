@@ -214,11 +214,11 @@ fn value_span(text: &str, body: Range<usize>, key: &str, value: &str) -> Span {
         }
         let after = colon + 1;
         let rest = &line[after..];
-        if !value.is_empty() {
-            if let Some(i) = rest.find(value) {
-                let s = l.start + after + i;
-                return Span::new(s, s + value.len());
-            }
+        if !value.is_empty()
+            && let Some(i) = rest.find(value)
+        {
+            let s = l.start + after + i;
+            return Span::new(s, s + value.len());
         }
         let trimmed = rest.trim();
         if !trimmed.is_empty() {
@@ -635,11 +635,11 @@ impl<'s> Builder<'s> {
         if h.starts_with("<!--") {
             self.inline_comment_start = Some(r.start);
         }
-        if let Some(start) = self.inline_comment_start {
-            if h.contains("-->") {
-                self.excluded.push(Span::new(start, r.end));
-                self.inline_comment_start = None;
-            }
+        if let Some(start) = self.inline_comment_start
+            && h.contains("-->")
+        {
+            self.excluded.push(Span::new(start, r.end));
+            self.inline_comment_start = None;
         }
         if let Some(b) = &mut self.block {
             b.items.push(Inline::Open(r.start));
@@ -659,11 +659,9 @@ impl<'s> Builder<'s> {
             .block
             .as_ref()
             .is_some_and(|b| b.kind == BlockKind::Implicit)
+            && let Some(b) = self.block.take()
         {
-            if let Some(mut b) = self.block.take() {
-                b.range.end = b.range.start;
-                self.finish_paragraph(b);
-            }
+            self.finish_paragraph(b);
         }
     }
 
@@ -747,10 +745,10 @@ impl<'s> Builder<'s> {
         let mut text = mapped.spanned(mapped.trimmed(), fallback);
         // With markup inside (`# 一、**引言**`), point at the whole heading line rather than
         // at a range that cuts a `**` pair.
-        if let [line] = lines.as_slice() {
-            if self.source.slice(text.span) != text.text {
-                text.span = line.span;
-            }
+        if let [line] = lines.as_slice()
+            && self.source.slice(text.span) != text.text
+        {
+            text.span = line.span;
         }
         let level = match b.kind {
             BlockKind::Heading(l) => l,
@@ -806,7 +804,12 @@ impl<'s> Builder<'s> {
                 span: fallback,
             };
         }
-        mapped.spanned(r, cell_span)
+        let mut cell = mapped.spanned(r, cell_span);
+        // Markup inside the cell (`**合**计`): point at the whole cell.
+        if self.source.slice(cell.span) != cell.text {
+            cell.span = cell_span;
+        }
+        cell
     }
 
     fn finish_row(&mut self, is_head: bool, r: Range<usize>) {
@@ -1476,107 +1479,6 @@ mod tests {
             "\u{FEFF}---\nk: v\n---\n",
         ] {
             assert_well_formed(&read_markdown("g.md", text));
-        }
-    }
-}
-#[cfg(test)]
-mod scratch_corpus {
-    #[test]
-    fn corpus() {
-        let mut paths = vec![];
-        for dir in [
-            "/work/shared/corpora/markdown",
-            "/work/shared/corpora/markdown/ruanyf-document-style-guide",
-            "/work/shared/corpora/text",
-            "/work/shared/regulation",
-        ] {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_file() {
-                    paths.push(p);
-                }
-            }
-        }
-        for p in paths {
-            let bytes = std::fs::read(&p).unwrap();
-            let text = String::from_utf8_lossy(&bytes);
-            let t0 = std::time::Instant::now();
-            let d = super::read_markdown("x", &text);
-            let t1 = t0.elapsed();
-            let t0 = std::time::Instant::now();
-            let d2 = crate::input::text::read_text("x", &text);
-            let t2 = t0.elapsed();
-            eprintln!(
-                "{:?} md: {}h {}l {}t {}lines {:?} | txt: {}h {}l {}t {:?} title={:?}",
-                p.file_name().unwrap(),
-                d.headings.len(),
-                d.labels.len(),
-                d.tables.len(),
-                d.lines.len(),
-                t1,
-                d2.headings.len(),
-                d2.labels.len(),
-                d2.tables.len(),
-                t2,
-                d.title.as_ref().map(|t| t.text.clone())
-            );
-            if std::env::var("SHOW").map_or(false, |s| p.to_string_lossy().contains(&s)) {
-                for h in &d.headings {
-                    eprintln!(
-                        "  MD H{} {:?} -> {:?} empty={}",
-                        h.level, h.text.text, h.normalized, h.empty
-                    );
-                }
-                for l in d.labels.iter().take(40) {
-                    eprintln!("  MD L {:?} = {:?}", l.key.text, l.value.text);
-                }
-                for h in &d2.headings {
-                    eprintln!(
-                        "  TX H{} {:?} -> {:?} empty={}",
-                        h.level, h.text.text, h.normalized, h.empty
-                    );
-                }
-                for l in d2.labels.iter().take(40) {
-                    eprintln!("  TX L {:?} = {:?}", l.key.text, l.value.text);
-                }
-            }
-        }
-    }
-}
-#[cfg(test)]
-mod scratch_patho {
-    #[test]
-    fn patho() {
-        let cases = vec![
-            ">".repeat(100_000),
-            "- ".repeat(50_000),
-            "[".repeat(100_000),
-            "*a".repeat(100_000),
-            "**".repeat(100_000),
-            "| a |\n".repeat(50_000),
-            "| a | b |\n|---|---|\n".to_string() + &"| 1 | 2 |\n".repeat(50_000),
-            "一、主题\n".repeat(50_000),
-            "# h\n".repeat(50_000),
-            "预算：".repeat(50_000),
-            "`".repeat(100_000),
-            "a\n".repeat(200_000),
-            format!("---\n{}---\n", "a:\n  b: c\n".repeat(10_000)),
-            format!("---\nk: v\n{}\n---\n", " ".repeat(5000) + "x: y"),
-        ];
-        for (i, c) in cases.iter().enumerate() {
-            let t0 = std::time::Instant::now();
-            let d = super::read_markdown("p.md", c);
-            let t1 = t0.elapsed();
-            let t0 = std::time::Instant::now();
-            let d2 = crate::input::text::read_text("p.txt", c);
-            eprintln!(
-                "case {i}: md {:?} ({} h, {} lines) txt {:?} ({} h)",
-                t1,
-                d.headings.len(),
-                d.lines.len(),
-                t0.elapsed(),
-                d2.headings.len()
-            );
         }
     }
 }

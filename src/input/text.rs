@@ -404,15 +404,15 @@ fn find_tables(text: &str, lines: &[RawLine]) -> Vec<TextTable> {
             rows.push((j, cells));
             j += 1;
         }
-        if rows.len() >= 2 {
-            if let Some(mut t) = make_table(text, rows) {
-                if let (Some(first), Some(last)) = (lines.get(i), lines.get(j - 1)) {
-                    t.table.span = Span::new(first.span.start, last.span.end);
-                }
-                tables.push(t);
-                i = j;
-                continue;
+        if rows.len() >= 2
+            && let Some(mut t) = make_table(text, rows)
+        {
+            if let (Some(first), Some(last)) = (lines.get(i), lines.get(j - 1)) {
+                t.table.span = Span::new(first.span.start, last.span.end);
             }
+            tables.push(t);
+            i = j;
+            continue;
         }
         i += 1;
     }
