@@ -84,7 +84,11 @@ impl Checker {
             for r in ev.reported {
                 findings.push(Finding {
                     rule: rule.id.clone(),
-                    clauses: rule.clauses.clone(),
+                    clauses: if r.cite.is_empty() {
+                        rule.clauses.clone()
+                    } else {
+                        r.cite
+                    },
                     severity,
                     message: r.message,
                     label: rule.label.as_ref().map(|l| l.value.clone()),

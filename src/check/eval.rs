@@ -19,6 +19,8 @@ use crate::source::Span;
 /// Something a rule reported.
 #[derive(Debug, Clone)]
 pub struct Reported {
+    /// The clauses this finding cites, when narrower than the rule's.
+    pub cite: Vec<String>,
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
@@ -115,7 +117,9 @@ impl<'g> Evaluator<'g> {
                     self.run(otherwise)?;
                 }
             }
-            Stmt::Report { message, at, .. } => {
+            Stmt::Report {
+                message, at, cite, ..
+            } => {
                 let target = match at {
                     Some(e) => self.eval(e)?,
                     None => self.lookup("document"),
@@ -131,6 +135,7 @@ impl<'g> Evaluator<'g> {
                 };
                 let span = target.span().or_else(|| self.lookup("document").span());
                 self.reported.push(Reported {
+                    cite: cite.iter().map(|c| c.text.clone()).collect(),
                     message,
                     help,
                     span,

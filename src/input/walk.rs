@@ -85,14 +85,14 @@ pub fn walk(paths: &[PathBuf], filters: &Filters) -> Walked {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let display = display_path(e.path());
-                    if let Some(file_type) = FileType::of(e.path()) {
-                        if filters.keeps(&display) {
-                            out.files.push(Candidate {
-                                path: e.path().to_path_buf(),
-                                display,
-                                file_type,
-                            });
-                        }
+                    if let Some(file_type) = FileType::of(e.path())
+                        && filters.keeps(&display)
+                    {
+                        out.files.push(Candidate {
+                            path: e.path().to_path_buf(),
+                            display,
+                            file_type,
+                        });
                     }
                 }
                 Ok(_) => {}

@@ -122,6 +122,8 @@ pub enum Stmt {
     Report {
         message: Option<StringLit>,
         at: Option<Expr>,
+        /// Clauses this finding cites; empty: all of the rule's clauses.
+        cite: Vec<Name>,
         span: Span,
     },
 }

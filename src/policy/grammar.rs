@@ -209,6 +209,7 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::block => "`{`",
         Rule::else_clause => "`else`",
         Rule::at_clause => "`at`",
+        Rule::cite_clause => "`cite`",
         Rule::binding => "a variable name",
         Rule::expr | Rule::postfixed | Rule::op_not | Rule::op_neg => "an expression",
         Rule::op_or

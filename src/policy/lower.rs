@@ -237,14 +237,21 @@ impl<'s> Lowerer<'s> {
             Rule::report_stmt => {
                 let mut message = None;
                 let mut at = None;
+                let mut cite = Vec::new();
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::string => message = Some(self.string(p)),
                         Rule::at_clause => at = p.into_inner().next().map(|e| self.expr(e)),
+                        Rule::cite_clause => cite.extend(p.into_inner().map(|c| name_of(&c))),
                         _ => {}
                     }
                 }
-                Some(Stmt::Report { message, at, span })
+                Some(Stmt::Report {
+                    message,
+                    at,
+                    cite,
+                    span,
+                })
             }
             _ => None,
         }

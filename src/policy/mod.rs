@@ -174,22 +174,21 @@ pub fn load(
     // Pass 1: the clause registry and kinds, so rules may refer to them from any file.
     for (file, _) in &files {
         for item in &file.items {
-            if let Item::Clause(c) = item {
-                if set
+            if let Item::Clause(c) = item
+                && set
                     .clauses
                     .insert(c.id.text.clone(), c.title.clone())
                     .is_some()
-                {
-                    errors.push(
-                        PolicyError::new(
-                            &file.source,
-                            c.id.span,
-                            format!("clause `{}` is declared twice", c.id.text),
-                        )
-                        .label("declared again here")
-                        .help("each clause id is declared once in the registry"),
-                    );
-                }
+            {
+                errors.push(
+                    PolicyError::new(
+                        &file.source,
+                        c.id.span,
+                        format!("clause `{}` is declared twice", c.id.text),
+                    )
+                    .label("declared again here")
+                    .help("each clause id is declared once in the registry"),
+                );
             }
         }
     }
@@ -415,50 +414,50 @@ fn resolve_wordlists(
     base: &Base,
     errors: &mut Vec<PolicyError>,
 ) {
-    if let ExprKind::Call { func, args } = &expr.kind {
-        if func.text == "wordlist" {
-            let path = match args.as_slice() {
-                [
-                    Arg {
-                        name: None,
-                        value:
-                            Expr {
-                                kind: ExprKind::String(s),
-                                ..
-                            },
-                    },
-                ] => s.clone(),
-                _ => {
-                    errors.push(
-                        PolicyError::new(source, expr.span, "`wordlist` takes one file name")
-                            .label("expected `wordlist(\"file.txt\")`")
-                            .help("the path is relative to the policy file"),
-                    );
-                    return;
-                }
-            };
-            match read_relative(base, &path) {
-                Ok(content) => {
-                    let words = crate::check::builtins::terms::load_word_list(&content);
-                    let span = expr.span;
-                    expr.kind = ExprKind::List(
-                        words
-                            .into_iter()
-                            .map(|w| Expr {
-                                kind: ExprKind::String(w),
-                                span,
-                            })
-                            .collect(),
-                    );
-                }
-                Err(reason) => errors.push(
-                    PolicyError::new(source, expr.span, format!("cannot read word list `{path}`"))
-                        .label(reason)
+    if let ExprKind::Call { func, args } = &expr.kind
+        && func.text == "wordlist"
+    {
+        let path = match args.as_slice() {
+            [
+                Arg {
+                    name: None,
+                    value:
+                        Expr {
+                            kind: ExprKind::String(s),
+                            ..
+                        },
+                },
+            ] => s.clone(),
+            _ => {
+                errors.push(
+                    PolicyError::new(source, expr.span, "`wordlist` takes one file name")
+                        .label("expected `wordlist(\"file.txt\")`")
                         .help("the path is relative to the policy file"),
-                ),
+                );
+                return;
             }
-            return;
+        };
+        match read_relative(base, &path) {
+            Ok(content) => {
+                let words = crate::check::builtins::terms::load_word_list(&content);
+                let span = expr.span;
+                expr.kind = ExprKind::List(
+                    words
+                        .into_iter()
+                        .map(|w| Expr {
+                            kind: ExprKind::String(w),
+                            span,
+                        })
+                        .collect(),
+                );
+            }
+            Err(reason) => errors.push(
+                PolicyError::new(source, expr.span, format!("cannot read word list `{path}`"))
+                    .label(reason)
+                    .help("the path is relative to the policy file"),
+            ),
         }
+        return;
     }
     match &mut expr.kind {
         ExprKind::List(items) => items

@@ -24,6 +24,8 @@ pub struct Validator<'a> {
     scopes: Vec<(String, Type)>,
     /// The rule's help: rendered at every `report`, so its placeholders are checked there.
     help: Option<StringLit>,
+    /// The clauses the rule declares: a `cite` must name some of them.
+    rule_clauses: Vec<String>,
     /// Validating a top-level `let`/`param`/`kind` value, where `wordlist` is allowed.
     top_level: bool,
     pub errors: Vec<PolicyError>,
@@ -40,6 +42,7 @@ impl<'a> Validator<'a> {
                 .collect(),
             help: None,
             top_level: false,
+            rule_clauses: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -52,6 +55,7 @@ impl<'a> Validator<'a> {
             scopes: Vec::new(),
             help: None,
             top_level: true,
+            rule_clauses: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -82,6 +86,7 @@ impl<'a> Validator<'a> {
 
     pub fn rule(&mut self, rule: &RuleDecl) {
         self.help = rule.help.clone();
+        self.rule_clauses = rule.clauses.iter().map(|c| c.text.clone()).collect();
         self.block(&rule.body, rule.message.as_ref());
     }
 
@@ -120,7 +125,29 @@ impl<'a> Validator<'a> {
                 self.block(then, default_message);
                 self.block(otherwise, default_message);
             }
-            Stmt::Report { message, at, span } => {
+            Stmt::Report {
+                message,
+                at,
+                cite,
+                span,
+            } => {
+                for c in cite {
+                    if !self.rule_clauses.contains(&c.text) {
+                        let listed = self.rule_clauses.join(", ");
+                        let err = self.error(
+                            c.span,
+                            format!(
+                                "`cite` names clause `{}`, which the rule does not list",
+                                c.text
+                            ),
+                        );
+                        err.label = "not in the rule's `clauses`".into();
+                        err.help = Some(format!(
+                            "a finding cites some of the rule's clauses ({listed}); add `{}` to `clauses` if the rule enforces it",
+                            c.text
+                        ));
+                    }
+                }
                 if let Some(at) = at {
                     let t = self.expr(at);
                     if matches!(
@@ -490,10 +517,10 @@ impl<'a> Validator<'a> {
             if let Some(i) = slot {
                 filled[i] = true;
                 let expected = &params[i].ty;
-                if !t.fits(expected)
-                    && !(matches!(expected, Type::List(inner) if **inner == Type::Text)
-                        && t.fits(&Type::Text))
-                {
+                // A single text stands in for a list of texts (`part("结论")`).
+                let text_for_list = matches!(expected, Type::List(inner) if **inner == Type::Text)
+                    && t.fits(&Type::Text);
+                if !(t.fits(expected) || text_for_list) {
                     let err = self.error(
                         arg.value.span,
                         format!(
