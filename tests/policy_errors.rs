@@ -88,3 +88,87 @@ fn the_builtin_pack_loads_cleanly() {
         assert!(rule.summary.is_some(), "{} has a summary", rule.id);
     }
 }
+
+/// The reference names every built-in function, method and field, so it cannot silently fall
+/// behind the library.
+#[test]
+fn the_reference_documents_the_whole_library() {
+    let reference =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/README.md"))
+            .expect("policies/README.md");
+    let lib = &bylaw::check::library::LIBRARY;
+    let mut missing = Vec::new();
+    for name in lib.functions.keys() {
+        if !reference.contains(&format!("`{name}(")) {
+            missing.push(format!("function {name}"));
+        }
+    }
+    for (on, methods) in &lib.methods {
+        for name in methods.keys() {
+            if !reference.contains(&format!("`{name}")) {
+                missing.push(format!("method {on}.{name}"));
+            }
+        }
+    }
+    for (on, fields) in &lib.fields {
+        for name in fields.keys() {
+            if !reference.contains(&format!("`{name}`")) {
+                missing.push(format!("field {on}.{name}"));
+            }
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "policies/README.md does not mention: {missing:?}"
+    );
+}
+
+/// Every `bylaw` code block in the reference parses and validates beside the built-in pack
+/// (full rules and declarations are loaded; statement fragments are only shown).
+#[test]
+fn reference_examples_load() {
+    let reference =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/README.md"))
+            .expect("policies/README.md");
+    let mut checked = 0;
+    for (i, block) in reference.split("```bylaw").skip(1).enumerate() {
+        let code = block.split("```").next().unwrap_or("");
+        let code: String = code
+            .lines()
+            .map(|l| l.strip_prefix("   ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let first = code.trim_start();
+        let is_declaration = ["rule ", "let ", "kind ", "param ", "clause "]
+            .iter()
+            .any(|k| first.starts_with(k));
+        if !is_declaration || first.starts_with("let found") {
+            continue;
+        }
+        // Rename to avoid clashing with the pack's own ids and names.
+        let code = code
+            .replace("rule campaign-review/", "rule example/")
+            .replace("clause 4.1.5", "clause 99.1")
+            .replace("kind research-plan", "kind example-kind")
+            .replace("let total_words", "let example_words")
+            .replace("let absolute_terms", "let example_terms");
+        let mut sources = policy::builtin_sources();
+        sources.push(PolicySource {
+            name: format!("reference-example-{i}.bylaw"),
+            text: code.clone(),
+            base: policy::Base::Dir(std::path::PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/policies/documents"
+            ))),
+        });
+        if let Err(e) = policy::load(&sources, &Default::default()) {
+            panic!(
+                "reference example {i} fails:\n{code}\n{:?}",
+                e.errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} examples checked");
+}
