@@ -23,6 +23,15 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
             encoding: enc.name(),
         });
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Ok(Decoded {
+                text: text.into_owned(),
+                encoding: enc.name(),
+            });
+        }
+    }
     if looks_binary(bytes) {
         return Err(ReadError {
             message: "this file is binary, not text".into(),
@@ -52,6 +61,31 @@ fn undecodable(tried: &str) -> ReadError {
     }
 }
 
+/// UTF-16 text without a BOM, as some Windows tools write it: mostly-ASCII text has a NUL in
+/// every other byte. Detected only when that pattern is overwhelming.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 7 && even * 20 <= pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 7 && odd * 20 <= pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 /// NUL bytes in the first few kilobytes mean a binary file (UTF-16 without a BOM included,
 /// which we do not guess at).
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -75,6 +109,15 @@ mod tests {
             utf16.extend(u.to_le_bytes());
         }
         assert_eq!(decode_text(&utf16).unwrap().text, "引言");
+    }
+
+    #[test]
+    fn decodes_utf16_without_bom() {
+        let bytes: Vec<u8> = "Research report\n结论"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode_text(&bytes).unwrap().text, "Research report\n结论");
     }
 
     #[test]

@@ -1,0 +1,67 @@
+//! bylaw over real third-party files (`../shared/corpora/`): Markdown and text from public
+//! test suites, in several encodings. Whatever they hold, the run finishes with exit 0 or 1,
+//! every readable file is checked, and every unreadable one gets exactly one diagnostic.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+#[test]
+fn real_files_never_crash_the_run() {
+    let corpora = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    if !corpora.is_dir() {
+        panic!("../shared/corpora is missing: it sits beside every checkout");
+    }
+    let expected_files = walkdir::WalkDir::new(&corpora)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            matches!(
+                e.path().extension().and_then(|x| x.to_str()),
+                Some("md" | "txt")
+            )
+        })
+        .count();
+    let out = Command::cargo_bin("bylaw")
+        .expect("binary")
+        .args(["check", "--format", "json", "--as-of", "2026-11-30"])
+        .arg(&corpora)
+        .output()
+        .expect("runs");
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "exit {code:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        json["summary"]["files_checked"].as_u64(),
+        Some(expected_files as u64)
+    );
+    let unreadable: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|d| d["rule"] == "bylaw/unreadable")
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    let mut distinct = unreadable.clone();
+    distinct.dedup();
+    assert_eq!(unreadable, distinct, "one diagnostic per unreadable file");
+    // Windows-1252 bytes are neither UTF-8 nor GB18030: reported, not checked as mojibake.
+    assert!(
+        unreadable
+            .iter()
+            .any(|f| f.ends_with("candide-windows-1252.txt")),
+        "{unreadable:?}"
+    );
+    // GBK and UTF-16 files are decoded and checked.
+    assert!(
+        !unreadable
+            .iter()
+            .any(|f| f.contains("gbk") || f.contains("utf-16")),
+        "{unreadable:?}"
+    );
+}
