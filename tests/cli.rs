@@ -313,3 +313,46 @@ fn output_order_is_deterministic() {
     sorted.sort();
     assert_eq!(files, sorted);
 }
+
+#[test]
+fn config_params_override_policy_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = "# 2027年会员客户关怀计划\n\n【内部资料】仅限客户关系组使用\n\n## 一、VIP客户\n每月电话回访一次。\n\n## 二、潜在客户\n每季度短信问候。\n";
+    write(dir.path(), "客户关怀计划.md", plan);
+    bylaw()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(0);
+    write(
+        dir.path(),
+        "bylaw.toml",
+        "[params]\nmin_customer_tiers = 3\n",
+    );
+    let out = bylaw()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    assert_eq!(json["diagnostics"][0]["rule"], "care-plan/tiers");
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "care plan addresses 2 customer tier(s); at least 3 are needed"
+    );
+    write(
+        dir.path(),
+        "bylaw.toml",
+        "[params]\nmin_custmer_tiers = 3\n",
+    );
+    let assert = bylaw()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(err.contains("did you mean `min_customer_tiers`?"), "{err}");
+}

@@ -45,6 +45,11 @@ fn render(findings: &[Finding], files: usize) -> String {
     human::render(findings, Summary::of(findings, files), &opts)
 }
 
+/// `qa/` holds an independent review's files, still being triaged: not part of the suite.
+fn in_qa(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "qa")
+}
+
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(&root)
@@ -55,6 +60,7 @@ fn fixtures() -> Vec<PathBuf> {
         .map(|e| e.into_path())
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")))
         .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .filter(|p| !in_qa(p))
         .collect();
     out.sort();
     out
@@ -63,7 +69,7 @@ fn fixtures() -> Vec<PathBuf> {
 #[test]
 fn human_output_per_fixture() {
     insta::glob!("fixtures/documents/**/*.{md,txt}", |path| {
-        if path.file_name().is_some_and(|n| n == "README.md") {
+        if path.file_name().is_some_and(|n| n == "README.md") || in_qa(path) {
             return;
         }
         let (findings, files) = check(path);
