@@ -26,6 +26,18 @@ fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("valid JSON")
 }
 
+/// Run `bylaw ARGS` in `dir`, expect exit `code`, and return stdout.
+fn run(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
+    bylaw()
+        .current_dir(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone()
+}
+
 #[test]
 fn exit_0_when_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -42,21 +54,18 @@ fn exit_1_on_error_findings_and_json_contract() {
     let dir = tempfile::tempdir().expect("tempdir");
     let report = COMPLIANT_REPORT.replace("## 四、结论\n结论。\n\n", "");
     write(dir.path(), "reports/调研报告.md", &report);
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args([
+    let out = run(
+        dir.path(),
+        &[
             "check",
             "reports",
             "--format",
             "json",
             "--as-of",
             "2026-11-30",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let json = json_of(&out);
     assert_eq!(json["version"], 1);
     assert_eq!(json["as_of"], "2026-11-30");
@@ -89,14 +98,7 @@ fn warnings_alone_exit_0() {
     // Conclusion before results: a warning only.
     let report = "# 2026年咖啡市场调研报告\n\n【内部资料】仅限市场部使用\n\n## 引言\n背景。\n\n## 调研方法\n问卷。\n\n## 结论\n结论。\n\n## 结果分析\n数据。\n\n## 建议\n建议。\n";
     write(dir.path(), "调研报告.md", report);
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args(["check", ".", "--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(dir.path(), &["check", ".", "--format", "json"], 0);
     let json = json_of(&out);
     assert_eq!(json["summary"]["warnings"], 1);
     assert_eq!(json["diagnostics"][0]["rule"], "research-report/part-order");
@@ -111,14 +113,7 @@ fn unreadable_file_is_an_error_and_others_are_still_checked() {
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0",
     )
     .expect("write");
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args(["check", ".", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(dir.path(), &["check", ".", "--format", "json"], 1);
     let json = json_of(&out);
     assert_eq!(json["summary"]["files_checked"], 2);
     let diags = json["diagnostics"].as_array().expect("array");
@@ -132,14 +127,11 @@ fn unreadable_file_is_an_error_and_others_are_still_checked() {
 fn missing_path_and_unsupported_file_are_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "photo.png", "not really");
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args(["check", "nope", "photo.png", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(
+        dir.path(),
+        &["check", "nope", "photo.png", "--format", "json"],
+        1,
+    );
     let json = json_of(&out);
     let rules: Vec<&str> = json["diagnostics"]
         .as_array()
@@ -159,14 +151,7 @@ fn personal_data_is_masked_unless_asked() {
         "# 新品海报文案\n\n预约请致电店长 13812345678。\n",
     );
     for format in ["human", "json"] {
-        let out = bylaw()
-            .current_dir(dir.path())
-            .args(["check", ".", "--format", format])
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone();
+        let out = run(dir.path(), &["check", ".", "--format", format], 1);
         let text = String::from_utf8(out).expect("utf-8");
         assert!(
             !text.contains("13812345678"),
@@ -177,14 +162,7 @@ fn personal_data_is_masked_unless_asked() {
             "{format} output shows the masked number:\n{text}"
         );
     }
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args(["check", ".", "--show-values"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(dir.path(), &["check", ".", "--show-values"], 1);
     assert!(String::from_utf8_lossy(&out).contains("13812345678"));
 }
 
@@ -222,9 +200,9 @@ fn user_policies_alone_with_no_builtin() {
         "# Team memo\n\nNo date here.\n",
     );
     write(dir.path(), "docs/调研报告.md", "# 调研报告\n");
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args([
+    let out = run(
+        dir.path(),
+        &[
             "check",
             "docs",
             "--policy",
@@ -232,12 +210,9 @@ fn user_policies_alone_with_no_builtin() {
             "--no-builtin",
             "--format",
             "json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let json = json_of(&out);
     let diags = json["diagnostics"].as_array().expect("array");
     assert_eq!(diags.len(), 1, "{json}");
@@ -290,16 +265,7 @@ fn output_order_is_deterministic() {
     for i in 0..12 {
         write(dir.path(), &format!("r{i:02}_调研报告.md"), "# 调研报告\n");
     }
-    let run = || {
-        bylaw()
-            .current_dir(dir.path())
-            .args(["check", ".", "--format", "json"])
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone()
-    };
+    let run = || run(dir.path(), &["check", ".", "--format", "json"], 1);
     let first = run();
     assert_eq!(first, run());
     let json = json_of(&first);
@@ -329,14 +295,7 @@ fn config_params_override_policy_defaults() {
         "bylaw.toml",
         "[params]\nmin_customer_tiers = 3\n",
     );
-    let out = bylaw()
-        .current_dir(dir.path())
-        .args(["check", ".", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = run(dir.path(), &["check", ".", "--format", "json"], 1);
     let json = json_of(&out);
     assert_eq!(json["diagnostics"][0]["rule"], "care-plan/tiers");
     assert_eq!(
