@@ -8,13 +8,15 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
-use crate::source::{SourceFile, Span};
+use crate::source::{CharColumns, SourceFile, Span};
 
 /// One problem in a policy file.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct PolicyError {
     pub message: String,
+    /// The policy text for snippets (character columns).
+    source_code: CharColumns,
     pub label: String,
     pub help: Option<String>,
     pub span: Span,
@@ -25,6 +27,10 @@ impl PolicyError {
     pub fn new(source: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
         PolicyError {
             message: message.into(),
+            source_code: CharColumns {
+                name: source.name().to_string(),
+                text: source.text().to_string(),
+            },
             label: String::from("here"),
             help: None,
             span,
@@ -78,18 +84,8 @@ impl miette::SourceCode for PolicyError {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let named =
-            self.source_file
-                .text()
-                .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.source_file.name().to_string(),
-            named.data(),
-            *named.span(),
-            named.line(),
-            named.column(),
-            named.line_count(),
-        )))
+        self.source_code
+            .read_span(span, context_lines_before, context_lines_after)
     }
 }
 

@@ -13,12 +13,13 @@ use miette::{
 use super::RenderOptions;
 use super::finding::{Finding, Summary};
 use crate::policy::ast::Severity;
+use crate::source::CharColumns;
 
 struct Report<'a> {
     finding: &'a Finding,
     title: String,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<CharColumns>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -95,7 +96,10 @@ pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> S
                 .entry(f.file.clone())
                 .or_insert_with(|| opts.mask(src.text()).into_owned())
                 .clone();
-            NamedSource::new(&f.file, text)
+            CharColumns {
+                name: f.file.clone(),
+                text,
+            }
         });
         let report = Report {
             finding: f,

@@ -260,7 +260,11 @@ pub fn load_word_list(content: &str) -> Vec<String> {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|line| strip_dictionary_fields(line).to_string())
+        .map(|line| {
+            // `\#1`: an entry that starts with `#` (a comment otherwise).
+            let line = line.strip_prefix('\\').unwrap_or(line);
+            strip_dictionary_fields(line).to_string()
+        })
         .collect()
 }
 
@@ -294,6 +298,12 @@ fn strip_dictionary_fields(line: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn escaped_hash_is_an_entry_not_a_comment() {
+        let words = load_word_list("# comment\n\\#1\n第一\n");
+        assert_eq!(words, vec!["#1".to_string(), "第一".to_string()]);
+    }
     use super::*;
     use crate::check::builtins::fuzz_inputs;
 
