@@ -11,14 +11,20 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
 use crate::check::engine::{Checker, RuleSettings};
+use crate::check::records::{TableChecker, pick_header};
+use crate::check::value::Value;
 use crate::config::{self, Config, ConfigError};
+use crate::input::FileType;
 use crate::input::kind::KindRecognizer;
+use crate::input::records::{Event, read_records};
 use crate::input::walk::{self, Filters};
 use crate::input::{self};
+use crate::model::Document;
+use crate::policy::KindDef;
 use crate::policy::ast::Severity;
 use crate::policy::errors::PolicyErrors;
 use crate::policy::{self, PolicySet, PolicySource};
-use crate::report::finding::{self, Finding, UNREADABLE, UNSUPPORTED};
+use crate::report::finding::{self, Finding, MALFORMED_RECORD, UNREADABLE, UNSUPPORTED};
 
 /// What to check and how.
 #[derive(Debug, Default, Clone)]
@@ -177,11 +183,8 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         include: globset(&config.include, "include")?,
         exclude: globset(&config.exclude, "exclude")?,
     };
-    let checker = Checker {
-        policies: Arc::new(policies),
-        settings,
-        as_of,
-    };
+    let corpus_kinds = policies.corpus_kinds();
+    let mut checker = Checker::new(Arc::new(policies), settings, as_of);
 
     let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -193,27 +196,44 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         .problems
         .iter()
         .map(|p| {
-            let rule = if p.unsupported {
-                UNSUPPORTED
-            } else {
-                UNREADABLE
-            };
-            let help = p
-                .unsupported
-                .then(|| "bylaw reads Markdown (.md) and text (.txt) files".to_string());
+            let rule = if p.unsupported { UNSUPPORTED } else { UNREADABLE };
+            let help = p.unsupported.then(|| {
+                "bylaw reads documents (.md, .txt) and records (.csv, .xlsx, .xls, .ods, .json, .jsonl)".to_string()
+            });
             Finding::input_error(rule, &p.display, p.message.clone(), help)
         })
         .collect();
-    let per_file: Vec<(Vec<Finding>, Option<String>)> = walked
+    let (record_files, document_files): (Vec<&walk::Candidate>, Vec<&walk::Candidate>) = walked
         .files
+        .iter()
+        .partition(|c| c.file_type == FileType::Records);
+
+    // Documents first: record rules may look documents up (`documents(kind)`).
+    let checked: Vec<Checked> = document_files
         .par_iter()
-        .map(|c| check_file(c, &recognizer, &checker))
+        .map(|c| check_document_file(c, &recognizer, &checker, &corpus_kinds))
         .collect();
-    let mut kinds = Vec::with_capacity(per_file.len());
-    for (c, (found, kind)) in walked.files.iter().zip(per_file) {
-        findings.extend(found);
-        kinds.push((c.display.clone(), kind));
+    let mut kinds = Vec::with_capacity(walked.files.len());
+    for (c, done) in document_files.iter().zip(checked) {
+        findings.extend(done.findings);
+        if let (Some(kind), Some(doc)) = (&done.kind, done.keep) {
+            checker
+                .corpus
+                .entry(kind.clone())
+                .or_default()
+                .push(Value::Document(doc));
+        }
+        kinds.push((c.display.clone(), done.kind));
     }
+    let checked: Vec<Checked> = record_files
+        .par_iter()
+        .map(|c| check_record_file(c, &recognizer, &checker))
+        .collect();
+    for (c, done) in record_files.iter().zip(checked) {
+        findings.extend(done.findings);
+        kinds.push((c.display.clone(), done.kind));
+    }
+    kinds.sort();
     finding::sort(&mut findings);
     Ok(Outcome {
         findings,
@@ -223,12 +243,21 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
     })
 }
 
-/// Read, recognise and check one file; an unreadable file becomes an error finding.
-fn check_file(
+/// What checking one file produced.
+struct Checked {
+    findings: Vec<Finding>,
+    kind: Option<String>,
+    /// The document, when cross-source rules need documents of its kind.
+    keep: Option<Arc<Document>>,
+}
+
+/// Read, recognise and check one document; an unreadable file becomes an error finding.
+fn check_document_file(
     c: &walk::Candidate,
     recognizer: &KindRecognizer,
     checker: &Checker,
-) -> (Vec<Finding>, Option<String>) {
+    corpus_kinds: &[String],
+) -> Checked {
     match input::read_document(&c.path, &c.display, c.file_type) {
         Ok(doc) => {
             let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
@@ -236,14 +265,74 @@ fn check_file(
             let kind = recognizer
                 .recognise(&c.path, fm_kind, title)
                 .map(|(k, _)| k);
-            let found = checker.check_document(Arc::new(doc), kind.as_deref(), &c.display);
-            (found, kind)
+            let doc = Arc::new(doc);
+            let findings = checker.check_document(doc.clone(), kind.as_deref(), &c.display);
+            let keep = kind
+                .as_ref()
+                .filter(|k| corpus_kinds.contains(k))
+                .map(|_| doc);
+            Checked {
+                findings,
+                kind,
+                keep,
+            }
         }
-        Err(e) => (
-            vec![Finding::input_error(
+        Err(e) => Checked {
+            findings: vec![Finding::input_error(
                 UNREADABLE, &c.display, e.message, e.help,
             )],
-            None,
-        ),
+            kind: None,
+            keep: None,
+        },
+    }
+}
+
+/// Read a record file table by table, streaming its rows through the rules of its kind.
+fn check_record_file(
+    c: &walk::Candidate,
+    recognizer: &KindRecognizer,
+    checker: &Checker,
+) -> Checked {
+    let kinds: Vec<&KindDef> = checker
+        .policies
+        .kinds
+        .iter()
+        .filter(|k| k.is_records())
+        .collect();
+    let by_name = recognizer
+        .recognise_records(&c.path)
+        .and_then(|name| kinds.iter().find(|k| k.name == name).copied());
+    let pick = |rows: &[Vec<String>]| pick_header(&kinds, by_name, rows);
+    let mut tables = TableChecker::new(checker);
+    let mut problems = Vec::new();
+    let mut kind = None;
+    let outcome = read_records(&c.path, &c.display, &pick, &mut |event| match event {
+        Event::Table { table, kind: k } => {
+            if let Some(def) = kinds.iter().find(|d| d.name == k) {
+                kind.get_or_insert(k);
+                tables.start(table, def);
+            }
+        }
+        Event::Row(row) => tables.row(row),
+        Event::Problem(p) => problems.push(Finding::input_line_error(
+            MALFORMED_RECORD,
+            &c.display,
+            p.line,
+            p.message,
+        )),
+        Event::Unrecognised { .. } => {}
+    });
+    tables.finish();
+    let mut findings = tables.findings;
+    findings.extend(problems);
+    if let Err(e) = outcome {
+        findings.push(Finding::input_error(
+            UNREADABLE, &c.display, e.message, e.help,
+        ));
+    }
+    Checked {
+        findings,
+        kind,
+        keep: None,
     }
 }

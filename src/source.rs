@@ -149,11 +149,13 @@ impl SourceFile {
 }
 
 /// Source text for miette whose reported columns count characters, not bytes, so the
-/// `file:line:column` header agrees with JSON output on Chinese text.
+/// `file:line:column` header agrees with JSON output on Chinese text. `first_line` numbers
+/// the text's first line (1 for a whole file; a record's line for a snippet).
 #[derive(Debug, Clone)]
 pub struct CharColumns {
     pub name: String,
     pub text: String,
+    pub first_line: usize,
 }
 
 impl miette::SourceCode for CharColumns {
@@ -180,7 +182,7 @@ impl miette::SourceCode for CharColumns {
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.first_line.saturating_sub(1),
             column,
             inner.line_count(),
         )))

@@ -1,5 +1,5 @@
-//! bylaw over real third-party files (`../shared/corpora/`): Markdown and text from public
-//! test suites, in several encodings. Whatever they hold, the run finishes with exit 0 or 1,
+//! bylaw over real third-party files (`../shared/corpora/`): Markdown, text, CSV and
+//! spreadsheets from public test suites, in several encodings, corrupt ones included. Whatever they hold, the run finishes with exit 0 or 1,
 //! every readable file is checked, and every unreadable one gets exactly one diagnostic.
 
 use std::path::Path;
@@ -19,7 +19,17 @@ fn real_files_never_crash_the_run() {
         .filter(|e| {
             matches!(
                 e.path().extension().and_then(|x| x.to_str()),
-                Some("md" | "txt")
+                Some(
+                    "md" | "txt"
+                        | "csv"
+                        | "tsv"
+                        | "xlsx"
+                        | "xlsm"
+                        | "xls"
+                        | "ods"
+                        | "json"
+                        | "jsonl"
+                )
             )
         })
         .count();
@@ -57,6 +67,13 @@ fn real_files_never_crash_the_run() {
             .any(|f| f.ends_with("candide-windows-1252.txt")),
         "{unreadable:?}"
     );
+    // Corrupt and encrypted workbooks are reported, one diagnostic each.
+    for corrupt in ["xlsx-corrupted.xlsx", "encryptAES.xlsx", "poc-xmlbomb.xlsx"] {
+        assert!(
+            unreadable.iter().any(|f| f.ends_with(corrupt)),
+            "{corrupt}: {unreadable:?}"
+        );
+    }
     // GBK and UTF-16 files are decoded and checked.
     assert!(
         !unreadable

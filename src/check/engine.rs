@@ -1,12 +1,13 @@
-//! Running the rules of a policy set over one document.
+//! Running the rules of a policy set over documents and records.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::eval::{Evaluator, Globals};
-use super::value::Value;
+use super::eval::{Evaluator, Globals, Reported};
+use super::records::record_location;
+use super::value::{Place, Value};
 use crate::model::Document;
 use crate::policy::ast::Severity;
 use crate::policy::{ANY_DOCUMENT, PolicySet, Rule};
@@ -21,41 +22,89 @@ pub struct RuleSettings {
     pub severity: HashMap<String, Severity>,
 }
 
-/// A policy set ready to check documents, shared by all worker threads.
+/// A policy set ready to check inputs, shared by all worker threads.
 pub struct Checker {
     pub policies: Arc<PolicySet>,
     pub settings: RuleSettings,
     pub as_of: NaiveDate,
+    /// Documents other rules look up with `documents(kind)` (cross-source rules), by kind.
+    pub corpus: HashMap<String, Vec<Value>>,
 }
 
-/// The names a rule sees: the policy's constants plus `document` and `as_of`.
-struct RuleScope<'a> {
+/// The names a rule sees: the policy's constants plus `document` or `records`, `kind`,
+/// `as_of`.
+pub struct RuleScope<'a> {
     base: &'a HashMap<String, Value>,
+    corpus: &'a HashMap<String, Vec<Value>>,
     document: Value,
+    records: Value,
     kind: Value,
     as_of: Value,
+}
+
+impl<'a> RuleScope<'a> {
+    pub fn new(
+        checker: &'a Checker,
+        document: Option<Value>,
+        kind: Option<&str>,
+        records: Option<Value>,
+    ) -> Self {
+        RuleScope {
+            base: &checker.policies.globals,
+            corpus: &checker.corpus,
+            document: document.unwrap_or(Value::None),
+            records: records.unwrap_or(Value::None),
+            kind: kind.map(Value::text).unwrap_or(Value::None),
+            as_of: Value::Date(checker.as_of),
+        }
+    }
 }
 
 impl Globals for RuleScope<'_> {
     fn global(&self, name: &str) -> Option<&Value> {
         match name {
             "document" => Some(&self.document),
+            "records" => Some(&self.records),
             "as_of" => Some(&self.as_of),
             "kind" => Some(&self.kind),
             _ => self.base.get(name),
         }
     }
+
+    fn documents(&self, kind: &str) -> &[Value] {
+        self.corpus.get(kind).map(Vec::as_slice).unwrap_or(&[])
+    }
 }
 
 impl Checker {
-    /// The rules that apply to a document of `kind` (`None`: not recognised).
-    pub fn rules_for<'a>(&'a self, kind: Option<&'a str>) -> impl Iterator<Item = &'a Rule> + 'a {
-        self.policies.rules.iter().filter(move |r| {
-            !self.settings.disabled.contains(&r.id)
-                && r.applies
-                    .iter()
-                    .any(|a| a == ANY_DOCUMENT || Some(a.as_str()) == kind)
-        })
+    pub fn new(policies: Arc<PolicySet>, settings: RuleSettings, as_of: NaiveDate) -> Self {
+        Checker {
+            policies,
+            settings,
+            as_of,
+            corpus: HashMap::new(),
+        }
+    }
+
+    /// The rules that apply to an input of `kind` (`None`: not recognised).
+    /// Rules for `document` apply to every document, never to records.
+    pub fn rules_for(&self, kind: Option<&str>) -> Vec<&Rule> {
+        let is_records = kind.is_some_and(|k| {
+            self.policies
+                .kinds
+                .iter()
+                .any(|d| d.name == k && d.is_records())
+        });
+        self.policies
+            .rules
+            .iter()
+            .filter(|r| {
+                !self.settings.disabled.contains(&r.id)
+                    && r.applies
+                        .iter()
+                        .any(|a| (a == ANY_DOCUMENT && !is_records) || Some(a.as_str()) == kind)
+            })
+            .collect()
     }
 
     /// Check one document; `file` is the path as it should be reported.
@@ -65,53 +114,79 @@ impl Checker {
         kind: Option<&str>,
         file: &str,
     ) -> Vec<Finding> {
-        let scope = RuleScope {
-            base: &self.policies.globals,
-            document: Value::Document(doc.clone()),
-            kind: kind.map(Value::text).unwrap_or(Value::None),
-            as_of: Value::Date(self.as_of),
-        };
+        let scope = Arc::new(RuleScope::new(
+            self,
+            Some(Value::Document(doc.clone())),
+            kind,
+            None,
+        ));
         let mut findings = Vec::new();
         for rule in self.rules_for(kind) {
-            let mut ev = Evaluator::new(&scope, rule.message.as_ref(), rule.help.as_ref());
-            let severity = self
-                .settings
-                .severity
-                .get(&rule.id)
-                .copied()
-                .unwrap_or(rule.severity);
+            let mut ev = Evaluator::new(scope.clone(), rule.message.as_ref(), rule.help.as_ref());
             let outcome = ev.run(&rule.body);
             for r in ev.reported {
-                findings.push(Finding {
-                    rule: rule.id.clone(),
-                    clauses: if r.cite.is_empty() {
-                        rule.clauses.clone()
-                    } else {
-                        r.cite
-                    },
-                    severity,
-                    message: r.message,
-                    label: rule.label.as_ref().map(|l| l.value.clone()),
-                    help: r.help,
-                    file: file.to_string(),
-                    source: Some(doc.source.clone()),
-                    span: r.span,
-                });
+                findings.push(self.finding(rule, r, file, Some(&doc)));
             }
             if outcome.is_err() {
-                findings.push(Finding {
-                    rule: RULE_ABORTED.to_string(),
-                    clauses: Vec::new(),
-                    severity: Severity::Error,
-                    message: format!("rule `{}` did not finish on this file: it took too many steps", rule.id),
-                    label: None,
-                    help: Some("the file is unusually large, or the rule loops over too much; findings of this rule may be incomplete".into()),
-                    file: file.to_string(),
-                    source: Some(doc.source.clone()),
-                    span: None,
-                });
+                findings.push(self.aborted(rule, file, Some(&doc)));
             }
         }
         findings
+    }
+
+    /// A finding from what a rule reported.
+    pub fn finding(
+        &self,
+        rule: &Rule,
+        r: Reported,
+        file: &str,
+        doc: Option<&Arc<Document>>,
+    ) -> Finding {
+        let severity = self
+            .settings
+            .severity
+            .get(&rule.id)
+            .copied()
+            .unwrap_or(rule.severity);
+        let (span, record) = match &r.place {
+            Some(Place::Span(s)) => (Some(*s), None),
+            Some(other) => (None, record_location(other)),
+            None => (None, None),
+        };
+        Finding {
+            rule: rule.id.clone(),
+            clauses: if r.cite.is_empty() {
+                rule.clauses.clone()
+            } else {
+                r.cite
+            },
+            severity,
+            message: r.message,
+            label: rule.label.as_ref().map(|l| l.value.clone()),
+            help: r.help,
+            file: file.to_string(),
+            source: doc.map(|d| d.source.clone()).filter(|_| record.is_none()),
+            span,
+            record,
+        }
+    }
+
+    /// The finding for a rule that ran out of steps on an input.
+    pub fn aborted(&self, rule: &Rule, file: &str, doc: Option<&Arc<Document>>) -> Finding {
+        Finding {
+            rule: RULE_ABORTED.to_string(),
+            clauses: Vec::new(),
+            severity: Severity::Error,
+            message: format!("rule `{}` did not finish on this file: it took too many steps", rule.id),
+            label: None,
+            help: Some(
+                "the file is unusually large, or the rule loops over too much; findings of this rule may be incomplete"
+                    .into(),
+            ),
+            file: file.to_string(),
+            source: doc.map(|d| d.source.clone()),
+            span: None,
+            record: None,
+        }
     }
 }

@@ -6,15 +6,15 @@
 //! title), and a policy handles those with `if x != none` or `??`.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::library::{LIBRARY, row_cell, value_key};
-use super::value::{Text, Value, equal};
+use super::value::{Place, Text, Value, equal};
 use crate::model::normalize::fold_width;
 use crate::policy::ast::{BinOp, Binding, Expr, ExprKind, Quantifier, Stmt, StringLit, UnOp};
-use crate::source::Span;
 
 /// Something a rule reported.
 #[derive(Debug, Clone)]
@@ -23,16 +23,21 @@ pub struct Reported {
     pub cite: Vec<String>,
     pub message: String,
     pub help: Option<String>,
-    pub span: Option<Span>,
+    pub place: Option<Place>,
 }
 
 /// Names visible to an expression: the policy's globals, then local bindings.
 pub trait Globals {
     fn global(&self, name: &str) -> Option<&Value>;
+
+    /// Documents of a kind seen in this run, for cross-source rules (`documents(kind)`).
+    fn documents(&self, _kind: &str) -> &[Value] {
+        &[]
+    }
 }
 
 pub struct Evaluator<'g> {
-    globals: &'g dyn Globals,
+    globals: Arc<dyn Globals + 'g>,
     locals: Vec<(Arc<str>, Value)>,
     /// The rule's default message, used by `report` without a message.
     default_message: Option<&'g StringLit>,
@@ -41,6 +46,18 @@ pub struct Evaluator<'g> {
     pub reported: Vec<Reported>,
     /// Steps left before evaluation gives up (guards against runaway loops over huge inputs).
     fuel: u64,
+    /// `first_seen` memory, per call site: key → (row, line) of the first record with it.
+    seen: HashMap<usize, HashMap<Box<str>, (u32, u32)>>,
+    /// `group … into NAME` collections.
+    groups: Vec<Group>,
+}
+
+/// A `group … by KEY into NAME` collection: keys in first-seen order with their items.
+struct Group {
+    name: String,
+    entries: Vec<(Value, Vec<Value>)>,
+    /// Key text → index into `entries`.
+    index: HashMap<String, usize>,
 }
 
 /// Evaluation stopped: the rule took too many steps.
@@ -49,7 +66,7 @@ pub struct OutOfFuel;
 
 impl<'g> Evaluator<'g> {
     pub fn new(
-        globals: &'g dyn Globals,
+        globals: Arc<dyn Globals + 'g>,
         default_message: Option<&'g StringLit>,
         help: Option<&'g StringLit>,
     ) -> Self {
@@ -60,6 +77,41 @@ impl<'g> Evaluator<'g> {
             help,
             reported: Vec::new(),
             fuel: 50_000_000,
+            seen: HashMap::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Set the number of steps left.
+    pub fn refuel(&mut self, fuel: u64) {
+        self.fuel = fuel;
+    }
+
+    /// How many local bindings there are (to restore with [`truncate`](Self::truncate)).
+    pub fn depth(&self) -> usize {
+        self.locals.len()
+    }
+
+    pub fn truncate(&mut self, depth: usize) {
+        self.locals.truncate(depth);
+    }
+
+    /// Run statements whose bindings stay visible afterwards (a record rule's prelude).
+    pub fn run_keep(&mut self, stmts: &[Stmt]) -> Result<(), OutOfFuel> {
+        for stmt in stmts {
+            self.stmt(stmt)?;
+        }
+        Ok(())
+    }
+
+    /// Bind every `group … into NAME` collection as a map from key to items.
+    pub fn bind_groups(&mut self) {
+        for Group { name, entries, .. } in std::mem::take(&mut self.groups) {
+            let map = entries
+                .into_iter()
+                .map(|(k, items)| (Arc::from(k.to_string().as_str()), Value::list(items)))
+                .collect();
+            self.bind(&name, Value::Map(Arc::new(map)));
         }
     }
 
@@ -133,13 +185,36 @@ impl<'g> Evaluator<'g> {
                     Some(h) => Some(self.render(&h.value)?),
                     None => None,
                 };
-                let span = target.span().or_else(|| self.lookup("document").span());
+                let place = target.place().or_else(|| self.lookup("document").place());
                 self.reported.push(Reported {
                     cite: cite.iter().map(|c| c.text.clone()).collect(),
                     message,
                     help,
-                    span,
+                    place,
                 });
+            }
+            Stmt::Group {
+                item, key, into, ..
+            } => {
+                let item = self.eval(item)?;
+                let key = self.eval(key)?;
+                let key_text = key.to_string();
+                let slot = match self.groups.iter().position(|(n, _, _)| *n == into.text) {
+                    Some(i) => i,
+                    None => {
+                        self.groups
+                            .push((into.text.clone(), Vec::new(), HashMap::new()));
+                        self.groups.len() - 1
+                    }
+                };
+                let (_, entries, index) = &mut self.groups[slot];
+                match index.get(&key_text) {
+                    Some(i) => entries[*i].1.push(item),
+                    None => {
+                        index.insert(key_text, entries.len());
+                        entries.push((key, vec![item]));
+                    }
+                }
             }
         }
         Ok(())
@@ -190,7 +265,14 @@ impl<'g> Evaluator<'g> {
             }
             if let Some(close) = tail.find('}').filter(|_| tail.starts_with('{')) {
                 let path = tail[1..close].trim();
-                out.push_str(&self.placeholder(path)?.to_string());
+                let value = self.placeholder(path)?;
+                if is_personal(&value) {
+                    out.push(PERSONAL_START);
+                    out.push_str(&value.to_string());
+                    out.push(PERSONAL_END);
+                } else {
+                    out.push_str(&value.to_string());
+                }
                 rest = &tail[close + 1..];
             } else {
                 out.push_str(&tail[..1]);
@@ -256,6 +338,28 @@ impl<'g> Evaluator<'g> {
                 let t = self.eval(target)?;
                 let i = self.eval(index)?;
                 index_value(&t, &i)
+            }
+            ExprKind::Call { func, args } if func.text == "first_seen" => {
+                let key = match args.first() {
+                    Some(a) => self.eval(&a.value)?,
+                    None => Value::None,
+                };
+                let row = match args.get(1) {
+                    Some(a) => self.eval(&a.value)?,
+                    None => Value::None,
+                };
+                self.first_seen(expr.span.start, &key, &row)
+            }
+            ExprKind::Call { func, args } if func.text == "documents" => {
+                let kind = match args.first() {
+                    Some(a) => self.eval(&a.value)?,
+                    None => Value::None,
+                };
+                let kind = kind
+                    .as_text()
+                    .map(|t| t.value.to_string())
+                    .unwrap_or_default();
+                Value::list(self.globals.documents(&kind).to_vec())
             }
             ExprKind::Call { func, args } => {
                 let Some(f) = LIBRARY.functions.get(func.text.as_str()) else {
@@ -329,6 +433,35 @@ impl<'g> Evaluator<'g> {
                 Value::Bool(result)
             }
         })
+    }
+
+    /// The first record that had this key at this call site (as `{row, line}`), or `none`
+    /// (and the key is remembered with `row`). Empty keys are never duplicates.
+    fn first_seen(&mut self, site: usize, key: &Value, row: &Value) -> Value {
+        let Some(text) = key.as_text() else {
+            return Value::None;
+        };
+        let key = text.value.trim();
+        if key.is_empty() {
+            return Value::None;
+        }
+        let here = match row {
+            Value::Record(r) | Value::Cell(r, _) => {
+                (r.row.place.row as u32, r.row.place.line as u32)
+            }
+            _ => (0, 0),
+        };
+        let seen = self.seen.entry(site).or_default();
+        match seen.get(key) {
+            Some((row, line)) => Value::Map(Arc::new(vec![
+                (Arc::from("row"), Value::Number((*row).into())),
+                (Arc::from("line"), Value::Number((*line).into())),
+            ])),
+            None => {
+                seen.insert(key.into(), here);
+                Value::None
+            }
+        }
     }
 
     /// Arguments in parameter order; named arguments go to their parameter, missing optional
@@ -409,6 +542,18 @@ impl<'g> Evaluator<'g> {
     }
 }
 
+/// Around a personal value in a rendered message (a cell of a personal-data column), so
+/// that output can mask it whatever its shape; see [`crate::report::RenderOptions::mask`].
+pub const PERSONAL_START: char = '\u{E000}';
+pub const PERSONAL_END: char = '\u{E001}';
+
+fn is_personal(v: &Value) -> bool {
+    match v {
+        Value::Cell(r, c) => r.layout.personal.get(*c).copied().unwrap_or(false),
+        _ => false,
+    }
+}
+
 /// Items of an iterable value: list items, or map entries as (key, value).
 fn iterate(v: &Value) -> Vec<(Value, Option<Value>)> {
     match v {
@@ -429,6 +574,7 @@ pub fn get_field(v: &Value, name: &str) -> Value {
             .find(|(k, _)| &**k == name)
             .map(|(_, v)| v.clone())
             .unwrap_or(Value::None),
+        Value::Record(r) if r.layout.columns.contains_key(name) => r.field(name),
         other => match LIBRARY.field(value_key(other), name) {
             Some(f) => (f.get)(other),
             None => Value::None,

@@ -8,9 +8,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
+use chrono::{Datelike, NaiveDateTime};
 use rust_decimal::Decimal;
 
-use super::builtins::{money, terms::TermMatcher, validators};
+use super::builtins::{dates, money, terms::TermMatcher, validators};
 use super::types::Type;
 use super::value::{LineSet, PartRef, Text, Value, line_of, part_title, row_cells};
 use crate::model::Document;
@@ -75,6 +76,10 @@ pub fn type_key(t: &Type) -> &'static str {
         Type::List(_) => "list",
         Type::Money | Type::Number => "number",
         Type::Date => "date",
+        Type::DateTime => "datetime",
+        Type::Record => "record",
+        Type::Cell => "cell",
+        Type::Records => "records",
         _ => "",
     }
 }
@@ -92,6 +97,10 @@ pub fn value_key(v: &Value) -> &'static str {
         Value::List(_) => "list",
         Value::Money(_) | Value::Number(_) => "number",
         Value::Date(_) => "date",
+        Value::DateTime(_) => "datetime",
+        Value::Record(_) => "record",
+        Value::Cell(..) => "cell",
+        Value::Records(_) => "records",
         _ => "",
     }
 }
@@ -103,7 +112,7 @@ impl Library {
     pub fn method(&self, on: &'static str, name: &str) -> Option<&Callable> {
         let get = |on: &str| self.methods.get(on).and_then(|m| m.get(name));
         get(on).or_else(|| {
-            if matches!(on, "match" | "line" | "part" | "row") {
+            if matches!(on, "match" | "line" | "part" | "row" | "cell") {
                 get("text")
             } else {
                 None
@@ -114,7 +123,7 @@ impl Library {
     pub fn field(&self, on: &'static str, name: &str) -> Option<&Field> {
         let get = |on: &str| self.fields.get(on).and_then(|m| m.get(name));
         get(on).or_else(|| {
-            if matches!(on, "match" | "line" | "part" | "row") {
+            if matches!(on, "match" | "line" | "part" | "row" | "cell") {
                 get("text")
             } else {
                 None
@@ -415,6 +424,190 @@ fn build() -> Library {
         },
     );
 
+    // ---- typed values, dates and times --------------------------------------------------
+    func(
+        "date",
+        vec![req("text", Type::Text)],
+        Type::Date,
+        "the date written in a text (`2026-11-30`, `2026/11/30`, `2026年11月30日`, an Excel serial number), or `none`",
+        |a| match &a[0] {
+            Value::Date(d) => Value::Date(*d),
+            Value::DateTime(d) => Value::Date(d.date()),
+            v => v
+                .as_text()
+                .and_then(|t| dates::parse_date(&t.value))
+                .map(Value::Date)
+                .unwrap_or(Value::None),
+        },
+    );
+    func(
+        "datetime",
+        vec![req("text", Type::Text)],
+        Type::DateTime,
+        "the date and time written in a text (`2026-11-30 14:05`, `2026/11/30 14:05:09`); a date alone is midnight",
+        |a| match &a[0] {
+            Value::DateTime(d) => Value::DateTime(*d),
+            Value::Date(d) => d
+                .and_hms_opt(0, 0, 0)
+                .map(Value::DateTime)
+                .unwrap_or(Value::None),
+            v => v
+                .as_text()
+                .and_then(|t| dates::parse_datetime(&t.value))
+                .map(Value::DateTime)
+                .unwrap_or(Value::None),
+        },
+    );
+    func(
+        "month",
+        vec![req("text", Type::Text)],
+        Type::Date,
+        "the first day of the month written as `2026-10`, `2026/10`, `2026年10月`, or of a date's month",
+        |a| match &a[0] {
+            Value::Date(d) => d.with_day(1).map(Value::Date).unwrap_or(Value::None),
+            v => v
+                .as_text()
+                .and_then(|t| dates::parse_month(&t.value))
+                .map(Value::Date)
+                .unwrap_or(Value::None),
+        },
+    );
+    func(
+        "year",
+        vec![req("value", Type::Any)],
+        Type::Number,
+        "the year of a date, or the year written in a text (`2026`, `2026年`, `2026年度`)",
+        |a| match &a[0] {
+            Value::Date(d) => Value::Number(d.year().into()),
+            Value::DateTime(d) => Value::Number(d.year().into()),
+            v => v
+                .as_text()
+                .and_then(|t| dates::parse_year(&t.value))
+                .map(|y| Value::Number(y.into()))
+                .unwrap_or(Value::None),
+        },
+    );
+    func(
+        "day",
+        vec![req("date", Type::Date)],
+        Type::Number,
+        "the day of the month (1–31)",
+        |a| match &a[0] {
+            Value::Date(d) => Value::Number(d.day().into()),
+            Value::DateTime(d) => Value::Number(d.day().into()),
+            _ => Value::None,
+        },
+    );
+    func(
+        "add_days",
+        vec![req("date", Type::Date), req("days", Type::Number)],
+        Type::Date,
+        "the date (or date and time) `days` days later (earlier when negative)",
+        |a| {
+            let Some(n) = whole(&a[1]) else {
+                return Value::None;
+            };
+            let delta = chrono::Duration::try_days(n);
+            match (&a[0], delta) {
+                (Value::Date(d), Some(delta)) => d
+                    .checked_add_signed(delta)
+                    .map(Value::Date)
+                    .unwrap_or(Value::None),
+                (Value::DateTime(d), Some(delta)) => d
+                    .checked_add_signed(delta)
+                    .map(Value::DateTime)
+                    .unwrap_or(Value::None),
+                _ => Value::None,
+            }
+        },
+    );
+    func(
+        "add_months",
+        vec![req("date", Type::Date), req("months", Type::Number)],
+        Type::Date,
+        "the date `months` calendar months later (the day is kept, or the month's last day)",
+        |a| {
+            let (Value::Date(d), Some(n)) = (&a[0], whole(&a[1])) else {
+                return Value::None;
+            };
+            let months = chrono::Months::new(n.unsigned_abs() as u32);
+            let moved = if n >= 0 {
+                d.checked_add_months(months)
+            } else {
+                d.checked_sub_months(months)
+            };
+            moved.map(Value::Date).unwrap_or(Value::None)
+        },
+    );
+    func(
+        "days_between",
+        vec![req("from", Type::Date), req("to", Type::Date)],
+        Type::Number,
+        "whole days from `from` to `to` (negative when `to` is earlier)",
+        |a| match (as_datetime(&a[0]), as_datetime(&a[1])) {
+            (Some(x), Some(y)) => Value::Number((y - x).num_days().into()),
+            _ => Value::None,
+        },
+    );
+    func(
+        "hours_between",
+        vec![req("from", Type::DateTime), req("to", Type::DateTime)],
+        Type::Number,
+        "exact hours (with fractions) from `from` to `to`; dates count as midnight",
+        |a| match (as_datetime(&a[0]), as_datetime(&a[1])) {
+            (Some(x), Some(y)) => {
+                Value::Number(Decimal::from((y - x).num_seconds()) / Decimal::from(3600))
+            }
+            _ => Value::None,
+        },
+    );
+    func(
+        "end_of_day",
+        vec![req("date", Type::Date)],
+        Type::DateTime,
+        "the date at 23:59:59",
+        |a| match &a[0] {
+            Value::Date(d) => d
+                .and_hms_opt(23, 59, 59)
+                .map(Value::DateTime)
+                .unwrap_or(Value::None),
+            Value::DateTime(d) => d
+                .date()
+                .and_hms_opt(23, 59, 59)
+                .map(Value::DateTime)
+                .unwrap_or(Value::None),
+            _ => Value::None,
+        },
+    );
+    func(
+        "boolean",
+        vec![req("text", Type::Text)],
+        Type::Bool,
+        "yes/no written as 是/否, yes/no, true/false, 1/0, Y/N (case-insensitive), or `none`",
+        |a| match &a[0] {
+            Value::Bool(b) => Value::Bool(*b),
+            v => v
+                .as_text()
+                .and_then(|t| dates::parse_bool(&t.value))
+                .map(Value::Bool)
+                .unwrap_or(Value::None),
+        },
+    );
+    func(
+        "first_seen",
+        vec![req("key", Type::Text), req("row", Type::Record)],
+        Type::Map(Box::new(Type::Number)),
+        "for duplicates: `none` the first time a key is seen (the key is remembered with `row`), else `{row, line}` of the record that had it first; empty keys are never duplicates",
+        |_| Value::None,
+    );
+    func(
+        "documents",
+        vec![req("kind", Type::Text)],
+        Type::list(Type::Document),
+        "the documents of a kind checked in this run (for rules that compare records with documents)",
+        |_| Value::None,
+    );
+
     // ---- methods ------------------------------------------------------------------------
     let mut method = |on, name, params: Vec<Param>, ret, doc, run| {
         let mut all = vec![req("self", Type::Any)];
@@ -430,6 +623,47 @@ fn build() -> Library {
             },
         );
     };
+    method(
+        "records",
+        "has",
+        vec![req("column", Type::Text)],
+        Type::Bool,
+        "whether the table has the named column",
+        |a| match (&a[0], a[1].as_text()) {
+            (Value::Records(l), Some(c)) => Value::Bool(l.columns.contains_key(&*c.value)),
+            _ => Value::Bool(false),
+        },
+    );
+    method(
+        "record",
+        "cell",
+        vec![req("column", Type::Text)],
+        Type::Cell,
+        "the cell of a named column (`none` when the table has no such column)",
+        |a| match (&a[0], a[1].as_text()) {
+            (Value::Record(r), Some(c)) => r.field(&c.value),
+            _ => Value::None,
+        },
+    );
+    method(
+        "cell",
+        "column",
+        vec![],
+        Type::Text,
+        "the header of the cell's column, as written",
+        |a| match &a[0] {
+            Value::Cell(r, c) => {
+                let c = *c;
+                r.layout
+                    .table
+                    .header
+                    .get(c)
+                    .map(|h| Value::text(h.as_str()))
+                    .unwrap_or(Value::None)
+            }
+            _ => Value::None,
+        },
+    );
     method(
         "document",
         "part",
@@ -1032,6 +1266,71 @@ fn build() -> Library {
         "the text itself (without markup)",
         |v| v.as_text().map(Value::Text).unwrap_or(Value::None),
     );
+    field(
+        "record",
+        "row",
+        Type::Number,
+        "the record's 1-based index among the data rows",
+        |v| match v {
+            Value::Record(r) => num(r.row.place.row),
+            _ => Value::None,
+        },
+    );
+    field(
+        "record",
+        "line",
+        Type::Number,
+        "the line (or sheet row) where the record starts",
+        |v| match v {
+            Value::Record(r) => num(r.row.place.line),
+            _ => Value::None,
+        },
+    );
+    field(
+        "records",
+        "columns",
+        Type::list(Type::Text),
+        "the named columns the table has",
+        |v| match v {
+            Value::Records(l) => {
+                let mut names: Vec<(&usize, &String)> =
+                    l.columns.iter().map(|(n, c)| (c, n)).collect();
+                names.sort();
+                Value::list(
+                    names
+                        .into_iter()
+                        .map(|(_, n)| Value::text(n.as_str()))
+                        .collect(),
+                )
+            }
+            _ => Value::None,
+        },
+    );
+    field(
+        "records",
+        "sheet",
+        Type::Text,
+        "the sheet's name (spreadsheets)",
+        |v| match v {
+            Value::Records(l) => l
+                .table
+                .sheet
+                .as_deref()
+                .map(Value::text)
+                .unwrap_or(Value::None),
+            _ => Value::None,
+        },
+    );
+    field(
+        "document",
+        "text",
+        Type::Text,
+        "the whole text of the document",
+        |v| match v {
+            Value::Document(d) => Value::Text(Text::plain(d.text())),
+            _ => Value::None,
+        },
+    );
     lib
 }
 
@@ -1318,5 +1617,21 @@ pub fn row_cell(v: &Value, i: usize) -> Value {
             .map(|c| Value::Text(Text::spanned(c.text.as_str(), c.span)))
             .unwrap_or(Value::None),
         _ => Value::None,
+    }
+}
+
+/// A whole number argument.
+fn whole(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) | Value::Money(n) if n.fract().is_zero() => i64::try_from(*n).ok(),
+        _ => None,
+    }
+}
+
+fn as_datetime(v: &Value) -> Option<NaiveDateTime> {
+    match v {
+        Value::DateTime(d) => Some(*d),
+        Value::Date(d) => d.and_hms_opt(0, 0, 0),
+        _ => None,
     }
 }

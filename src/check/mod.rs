@@ -4,5 +4,6 @@ pub mod builtins;
 pub mod engine;
 pub mod eval;
 pub mod library;
+pub mod records;
 pub mod types;
 pub mod value;

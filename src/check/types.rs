@@ -23,6 +23,13 @@ pub enum Type {
     Row,
     Line,
     Match,
+    DateTime,
+    /// A record (row) of the table being checked.
+    Record,
+    /// A cell of a record: text with a place.
+    Cell,
+    /// The table being checked (`records`).
+    Records,
 }
 
 impl Type {
@@ -37,7 +44,8 @@ impl Type {
             (Type::List(a), Type::List(b)) => a.fits(b),
             (Type::Map(a), Type::Map(b)) => a.fits(b),
             // Text-like values stand in for text.
-            (Type::Match | Type::Line | Type::Part | Type::Row, Type::Text) => true,
+            (Type::Match | Type::Line | Type::Part | Type::Row | Type::Cell, Type::Text) => true,
+            (Type::Date, Type::DateTime) | (Type::DateTime, Type::Date) => true,
             (Type::Money, Type::Number) | (Type::Number, Type::Money) => true,
             (a, b) => a == b,
         }
@@ -78,6 +86,10 @@ impl fmt::Display for Type {
             Type::Row => f.write_str("row"),
             Type::Line => f.write_str("line"),
             Type::Match => f.write_str("match"),
+            Type::DateTime => f.write_str("date and time"),
+            Type::Record => f.write_str("record"),
+            Type::Cell => f.write_str("cell"),
+            Type::Records => f.write_str("table of records"),
         }
     }
 }

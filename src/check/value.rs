@@ -7,12 +7,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use regex::Regex;
 use rust_decimal::Decimal;
 
 use super::builtins::money::format_money;
 use super::builtins::terms::TermMatcher;
+use super::records::{Layout, RecordRef};
 use crate::model::Document;
 use crate::source::Span;
 
@@ -94,6 +95,24 @@ pub enum Value {
     Line(Arc<Document>, LineSet, usize),
     /// A match of a pattern or term list in the document.
     Match(Arc<Document>, Span),
+    DateTime(NaiveDateTime),
+    /// A record of the table being checked.
+    Record(Arc<RecordRef>),
+    /// One cell of a record (column index).
+    Cell(Arc<RecordRef>, usize),
+    /// The table being checked: `records`.
+    Records(Arc<Layout>),
+}
+
+/// Where a finding points.
+#[derive(Clone, Debug)]
+pub enum Place {
+    /// A span of a document's text.
+    Span(Span),
+    /// A record, or one of its cells.
+    Record(Arc<RecordRef>, Option<usize>),
+    /// The header row of a table, or one of its cells.
+    Header(Arc<Layout>, Option<usize>),
 }
 
 impl Value {
@@ -117,6 +136,7 @@ impl Value {
             Value::Text(t) => !t.value.is_empty(),
             Value::List(l) => !l.is_empty(),
             Value::Map(m) => !m.is_empty(),
+            Value::Cell(r, c) => !r.cell_text(*c).trim().is_empty(),
             _ => true,
         }
     }
@@ -140,6 +160,10 @@ impl Value {
             Value::Row(..) => "row",
             Value::Line(..) => "line",
             Value::Match(..) => "match",
+            Value::DateTime(_) => "date and time",
+            Value::Record(_) => "record",
+            Value::Cell(..) => "cell",
+            Value::Records(_) => "table of records",
         }
     }
 
@@ -162,10 +186,24 @@ impl Value {
                     origin: None,
                 })
             }
-            Value::Number(_) | Value::Money(_) | Value::Date(_) | Value::Bool(_) => {
-                Some(Text::plain(self.to_string()))
-            }
+            Value::Cell(rec, col) => Some(Text::plain(rec.cell_text(*col))),
+            Value::Number(_)
+            | Value::Money(_)
+            | Value::Date(_)
+            | Value::DateTime(_)
+            | Value::Bool(_) => Some(Text::plain(self.to_string())),
             _ => None,
+        }
+    }
+
+    /// Where a finding about this value points, if anywhere.
+    pub fn place(&self) -> Option<Place> {
+        match self {
+            Value::Record(rec) => Some(Place::Record(rec.clone(), None)),
+            Value::Cell(rec, col) => Some(Place::Record(rec.clone(), Some(*col))),
+            Value::Records(layout) => Some(Place::Header(layout.clone(), None)),
+            Value::List(items) => items.iter().find_map(Value::place),
+            other => other.span().map(Place::Span),
         }
     }
 
@@ -248,6 +286,9 @@ impl fmt::Display for Value {
             Value::Number(n) => write!(f, "{}", n.normalize()),
             Value::Money(m) => f.write_str(&format_money(*m)),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::DateTime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),
+            Value::Record(rec) => write!(f, "row {}", rec.row.place.row),
+            Value::Records(layout) => f.write_str(&layout.table.file),
             Value::Text(t) => f.write_str(&t.value),
             Value::List(items) => {
                 for (i, item) in items.iter().enumerate() {
@@ -287,6 +328,11 @@ pub fn equal(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Number(x) | Value::Money(x), Value::Number(y) | Value::Money(y)) => x == y,
         (Value::Date(x), Value::Date(y)) => x == y,
+        (Value::DateTime(x), Value::DateTime(y)) => x == y,
+        (Value::Date(x), Value::DateTime(y)) | (Value::DateTime(y), Value::Date(x)) => {
+            x.and_hms_opt(0, 0, 0) == Some(*y)
+        }
+        (Value::Record(x), Value::Record(y)) => Arc::ptr_eq(x, y),
         (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b))
         }

@@ -13,8 +13,8 @@ use crate::policy::KindDef;
 
 /// Compiled kind recognition for a policy set and configuration.
 pub struct KindRecognizer {
-    /// (kind, normalised keywords) in precedence order.
-    keywords: Vec<(String, Vec<String>)>,
+    /// (kind, normalised keywords, is a record kind) in precedence order.
+    keywords: Vec<(String, Vec<String>, bool)>,
     /// Explicit globs: configuration first, then the kinds' own.
     globs: Vec<(String, GlobSet)>,
     known: Vec<String>,
@@ -53,10 +53,8 @@ impl KindRecognizer {
             keywords: kinds
                 .iter()
                 .map(|k| {
-                    (
-                        k.name.clone(),
-                        k.keywords.iter().map(|w| normalize_name(w)).collect(),
-                    )
+                    let words = k.keywords.iter().map(|w| normalize_name(w)).collect();
+                    (k.name.clone(), words, k.is_records())
                 })
                 .collect(),
             globs,
@@ -95,12 +93,34 @@ impl KindRecognizer {
         let title = title.map(normalize_name).unwrap_or_default();
         self.keywords
             .iter()
-            .find(|(_, words)| {
+            .filter(|(_, _, records)| !records)
+            .find(|(_, words, _)| {
                 words
                     .iter()
                     .any(|w| contains_keyword(&name, w) || contains_keyword(&title, w))
             })
-            .map(|(k, _)| (k.clone(), Reason::Keyword))
+            .map(|(k, _, _)| (k.clone(), Reason::Keyword))
+    }
+
+    /// The record kind a file's path names: a glob, else keywords in the file's own name.
+    /// `None` leaves the decision to the header row.
+    pub fn recognise_records(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix("./").unwrap_or(path);
+        for (kind, set) in &self.globs {
+            if set.is_match(rel) {
+                return Some(kind.clone());
+            }
+        }
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default();
+        let name = normalize_name(&stem);
+        self.keywords
+            .iter()
+            .filter(|(_, _, records)| *records)
+            .find(|(_, words, _)| words.iter().any(|w| contains_keyword(&name, w)))
+            .map(|(k, _, _)| k.clone())
     }
 }
 
@@ -151,6 +171,9 @@ mod tests {
             name: name.into(),
             keywords: words.iter().map(|w| w.to_string()).collect(),
             globs: vec![],
+            columns: vec![],
+            identify: vec![],
+            personal: vec![],
         };
         vec![
             k("campaign-review", &["效果评估", "复盘", "campaign review"]),

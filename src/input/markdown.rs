@@ -17,7 +17,8 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::input::text::{
-    HeadingDraft, StyleLevels, build_headings, rank_to_level, sentence_like, split_label,
+    HeadingDraft, StyleLevels, build_headings, is_sentence_punct, is_stamp_line, label_parts,
+    rank_to_level, sentence_like, standalone_candidate, title_choice,
 };
 use crate::model::normalize::{NumberingStyle, normalize_label, numbering_prefix};
 use crate::model::{Document, Format, Label, Line, LineKind, Spanned, Table};
@@ -27,6 +28,8 @@ use crate::source::{SourceFile, Span};
 const MAX_PSEUDO_HEADING_CHARS: usize = 40;
 /// Level of the first pseudo-heading style; deeper styles get 8, 9, ….
 const PSEUDO_HEADING_LEVEL: u8 = 7;
+/// Longest item text (in characters) of a one-item list that can be a heading (`1. 引言`).
+const MAX_LIST_HEADING_CHARS: usize = 30;
 
 /// Read a Markdown document.
 pub fn read_markdown(name: &str, text: &str) -> Document {
@@ -390,6 +393,17 @@ enum Container {
 enum PseudoStyle {
     Numbered(NumberingStyle),
     Bold,
+    /// A one-item bullet list used as a heading, its text unnumbered (`- 引言`).
+    Bullet,
+}
+
+/// A top-level one-item list that is really a numbered heading (`1. 引言` on its own line,
+/// followed by its text), found before the event walk.
+#[derive(Debug, Clone, Copy)]
+struct ListHeading {
+    style: PseudoStyle,
+    /// Where the list (its marker) starts.
+    start: usize,
 }
 
 #[derive(Debug, Default)]
@@ -418,6 +432,10 @@ struct Builder<'s> {
     inline_comment_start: Option<usize>,
     drafts: Vec<HeadingDraft>,
     pseudo_styles: StyleLevels<PseudoStyle>,
+    /// Start offsets of the top-level lists that are headings, with their style.
+    list_headings: BTreeMap<usize, PseudoStyle>,
+    /// Inside such a list: its text becomes the heading.
+    list_heading: Option<ListHeading>,
     content: Vec<usize>,
     lines: Vec<Line>,
     labels: Vec<Label>,
@@ -439,6 +457,8 @@ impl<'s> Builder<'s> {
             inline_comment_start: None,
             drafts: Vec::new(),
             pseudo_styles: StyleLevels::default(),
+            list_headings: BTreeMap::new(),
+            list_heading: None,
             content: Vec::new(),
             lines: Vec::new(),
             labels: Vec::new(),
@@ -455,8 +475,15 @@ impl<'s> Builder<'s> {
         // Front matter was split off already (see `find_front_matter`), so the metadata-block
         // option stays off: mid-document `---` blocks are ordinary Markdown.
         let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-        for (event, r) in Parser::new_ext(body, options).into_offset_iter() {
-            let r = (r.start + self.base).min(text.len())..(r.end + self.base).min(text.len());
+        let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options)
+            .into_offset_iter()
+            .map(|(event, r)| {
+                let r = (r.start + self.base).min(text.len())..(r.end + self.base).min(text.len());
+                (event, r)
+            })
+            .collect();
+        self.list_headings = find_list_headings(text, &events);
+        for (event, r) in events {
             self.event(event, r);
         }
         self.flush_implicit();
@@ -507,7 +534,22 @@ impl<'s> Builder<'s> {
                 self.content.push(r.start);
                 self.containers.push(Container::Quote);
             }
-            Tag::List(_) => self.content.push(r.start),
+            Tag::List(_) => {
+                let heading = self
+                    .containers
+                    .is_empty()
+                    .then(|| self.list_headings.get(&r.start).copied())
+                    .flatten();
+                match heading {
+                    Some(style) => {
+                        self.list_heading = Some(ListHeading {
+                            style,
+                            start: r.start,
+                        });
+                    }
+                    None => self.content.push(r.start),
+                }
+            }
             Tag::Item => self.containers.push(Container::Item),
             Tag::CodeBlock(_) => {
                 self.content.push(r.start);
@@ -601,6 +643,12 @@ impl<'s> Builder<'s> {
             TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
                 self.skipping = self.skipping.saturating_sub(1);
             }
+            TagEnd::List(_) => {
+                self.flush_implicit();
+                if self.containers.is_empty() {
+                    self.list_heading = None;
+                }
+            }
             _ => self.flush_implicit(),
         }
     }
@@ -676,6 +724,12 @@ impl<'s> Builder<'s> {
 
     fn finish_paragraph(&mut self, b: Block) {
         let lines = self.block_lines(&b);
+        if self.containers.len() == 1
+            && let Some(lh) = self.list_heading.take()
+        {
+            self.finish_list_heading(lh, lines);
+            return;
+        }
         // Only top-level paragraphs hold pseudo-headings: a bold line in a list or quote is
         // emphasis. Each line is considered, because staff often write `一、主题` and its text
         // on consecutive lines, which Markdown joins into one paragraph.
@@ -706,7 +760,7 @@ impl<'s> Builder<'s> {
                 self.content.push(line.span.start);
             }
             let line_text = line.mapped.text[trimmed.clone()].to_string();
-            if let Some(parts) = split_label(&line_text) {
+            if let Some(parts) = label_parts(&line_text) {
                 let shift = |r: Range<usize>| r.start + trimmed.start..r.end + trimmed.start;
                 let key = line.mapped.spanned(shift(parts.key), line.span);
                 let value = line.mapped.spanned(shift(parts.value), line.span);
@@ -726,6 +780,34 @@ impl<'s> Builder<'s> {
                 kind,
             });
         }
+    }
+
+    /// The text of a one-item list that is a heading (see [`find_list_headings`]). The heading
+    /// text keeps an ordered list's marker (`1. 引言`), as numbering is kept elsewhere.
+    fn finish_list_heading(&mut self, lh: ListHeading, lines: Vec<BlockLine>) {
+        let Some(line) = lines.iter().find(|l| !l.mapped.text.trim().is_empty()) else {
+            return;
+        };
+        let item = line.mapped.spanned(line.mapped.trimmed(), line.span);
+        let marker_span = Span::new(lh.start.min(line.span.start), line.span.start);
+        let marker = self.source.slice(marker_span).trim();
+        let mut text = if marker.is_empty() || !matches!(lh.style, PseudoStyle::Numbered(_)) {
+            item
+        } else {
+            let whole = Span::new(marker_span.start, line.span.end);
+            Spanned {
+                text: format!("{marker} {}", item.text),
+                span: whole,
+            }
+        };
+        // Markup or irregular spacing: the text cannot be sliced back; point at the line.
+        if self.source.slice(text.span) != text.text {
+            text.span = Span::new(marker_span.start.min(line.span.start), line.span.end);
+        }
+        let level = rank_to_level(self.pseudo_styles.rank(lh.style))
+            .saturating_add(PSEUDO_HEADING_LEVEL - 1);
+        let range = lh.start.min(line.span.start)..line.span.end;
+        self.push_heading(level, text, range, std::slice::from_ref(line));
     }
 
     fn finish_heading(&mut self, b: Block) {
@@ -903,7 +985,7 @@ impl<'s> Builder<'s> {
         self.lines.sort_by_key(|l| l.span.start);
         self.labels.sort_by_key(|l| l.line.span.start);
         let text_len = self.text.len();
-        let title = title(&self.drafts, &self.lines);
+        let title = title(self.source, &self.drafts, &self.lines);
         let prose = complement(&mut self.excluded, text_len);
         let headings = build_headings(self.drafts, &self.content, text_len);
         Document {
@@ -957,7 +1039,7 @@ fn pseudo_heading_style(line: &BlockLine) -> Option<PseudoStyle> {
     if sentence_like(text) {
         return None;
     }
-    if split_label(text).is_some_and(|l| !l.value.is_empty()) {
+    if label_parts(text).is_some_and(|l| !l.value.is_empty()) {
         return None;
     }
     let numbered = numbering_prefix(text)
@@ -970,25 +1052,215 @@ fn pseudo_heading_style(line: &BlockLine) -> Option<PseudoStyle> {
     }
 }
 
-/// The first `#`/Setext heading; without one, the first line (or the pseudo-heading it is).
-fn title(drafts: &[HeadingDraft], lines: &[Line]) -> Option<Spanned> {
+/// The first `#`/Setext heading; without one, the first line (or the pseudo-heading it is),
+/// stamps above it (`【内部资料】…`, `密级：内部`, see [`is_stamp_line`]) skipped unless what
+/// follows them is a section heading (see [`title_choice`]).
+fn title(source: &SourceFile, drafts: &[HeadingDraft], lines: &[Line]) -> Option<Spanned> {
     if let Some(h) = drafts
         .iter()
         .find(|d| d.level < PSEUDO_HEADING_LEVEL && !d.text.text.is_empty())
     {
         return Some(h.text.clone());
     }
-    let first = lines.first()?;
-    if let Some(h) = drafts
-        .first()
-        .filter(|d| d.text.span.start <= first.span.end)
-    {
+    // The pseudo-heading on a line, if it is one (its text keeps numbering and markers).
+    let draft_on = |line: &Line| {
+        drafts
+            .iter()
+            .find(|d| d.text.span.start <= line.span.end && d.text.span.end >= line.span.start)
+    };
+    let blank_line = |index: Option<usize>| {
+        index.is_none_or(|i| source.slice(source.line_span(i)).trim().is_empty())
+    };
+    let chosen = title_choice(
+        lines.len(),
+        |k| {
+            lines
+                .get(k)
+                .is_some_and(|l| l.kind != LineKind::TableRow && is_stamp_line(&l.text))
+        },
+        |k| {
+            let Some(line) = lines.get(k) else {
+                return false;
+            };
+            if draft_on(line).is_some_and(|d| numbering_prefix(&d.text.text).is_some()) {
+                return true;
+            }
+            // A short line on its own above its text, as a plain-text section heading is.
+            let at = source.line_index(line.span.start);
+            standalone_candidate(&line.text)
+                && blank_line(at.checked_sub(1))
+                && !blank_line(Some(at + 1).filter(|&n| n < source.line_count()))
+        },
+    );
+    let line = lines.get(chosen?)?;
+    if let Some(h) = draft_on(line) {
         return Some(h.text.clone());
     }
     Some(Spanned {
-        text: first.text.clone(),
-        span: first.span,
+        text: line.text.clone(),
+        span: line.span,
     })
+}
+
+/// A top-level block, as far as one-item-list headings care.
+#[derive(Debug, Clone, Copy)]
+enum TopBlock {
+    /// `colon`: its text ends with a colon, so it introduces what follows.
+    Paragraph {
+        colon: bool,
+    },
+    Table,
+    /// `heading`: the style it would have as a heading, when it is a one-item list whose item is
+    /// one short heading-like line.
+    List {
+        start: usize,
+        heading: Option<PseudoStyle>,
+    },
+    Other,
+}
+
+/// The top-level one-item lists that are headings, by start offset, with their style.
+///
+/// Staff write numbered section headings as `1. 引言` on a line of their own, followed by the
+/// section's text; CommonMark reads each as a one-item ordered list. Such a list is a heading
+/// when its only item is one short line that does not read as a sentence or a label, and it
+/// is followed directly by a paragraph, a table or another such list, and not introduced by a
+/// paragraph ending with a colon (`步骤：` then `1. 签到` is a list). Lists of two or more items
+/// are lists.
+fn find_list_headings(
+    text: &str,
+    events: &[(Event<'_>, Range<usize>)],
+) -> BTreeMap<usize, PseudoStyle> {
+    let mut tops = Vec::new();
+    let mut depth = 0usize;
+    let mut begin = 0usize;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) if !is_inline(&tag.to_end()) => {
+                if depth == 0 {
+                    begin = i;
+                }
+                depth += 1;
+            }
+            Event::End(tag) if !is_inline(tag) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    tops.push(classify_top(text, events.get(begin..=i).unwrap_or(&[])));
+                }
+            }
+            _ if depth == 0 => tops.push(TopBlock::Other),
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut is_heading = vec![false; tops.len()];
+    for k in (0..tops.len()).rev() {
+        let TopBlock::List {
+            start,
+            heading: Some(style),
+        } = tops[k]
+        else {
+            continue;
+        };
+        let introduced = k
+            .checked_sub(1)
+            .and_then(|p| tops.get(p))
+            .is_some_and(|t| matches!(t, TopBlock::Paragraph { colon: true }));
+        let followed = match tops.get(k + 1) {
+            Some(TopBlock::Paragraph { .. } | TopBlock::Table) => true,
+            Some(TopBlock::List { .. }) => is_heading.get(k + 1).copied().unwrap_or(false),
+            _ => false,
+        };
+        if followed && !introduced {
+            is_heading[k] = true;
+            out.insert(start, style);
+        }
+    }
+    out
+}
+
+/// What the top-level block `events` (from its start to its end event) is.
+fn classify_top(text: &str, events: &[(Event<'_>, Range<usize>)]) -> TopBlock {
+    let Some((Event::Start(tag), r)) = events.first() else {
+        return TopBlock::Other;
+    };
+    match tag {
+        Tag::Paragraph => {
+            let para = text.get(r.clone()).unwrap_or("");
+            let end = para.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_'));
+            TopBlock::Paragraph {
+                colon: end.ends_with([':', '：']),
+            }
+        }
+        Tag::Table(_) => TopBlock::Table,
+        Tag::List(first) => TopBlock::List {
+            start: r.start,
+            heading: one_item_heading(events.get(1..events.len().saturating_sub(1)).unwrap_or(&[]))
+                .map(|item| {
+                    if first.is_some() {
+                        ordered_marker_style(text.get(r.start..).unwrap_or(""))
+                    } else {
+                        numbering_prefix(&item)
+                            .map_or(PseudoStyle::Bullet, |(s, _)| PseudoStyle::Numbered(s))
+                    }
+                }),
+        },
+        _ => TopBlock::Other,
+    }
+}
+
+/// The item text of a list (the events between its start and end) that has exactly one item
+/// holding one short heading-like line and nothing else.
+fn one_item_heading(events: &[(Event<'_>, Range<usize>)]) -> Option<String> {
+    let mut items = 0;
+    let mut paragraphs = 0;
+    let mut depth = 0usize;
+    let mut item = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Start(tag) if is_inline(&tag.to_end()) => {}
+            Event::Start(Tag::Item) if depth == 0 => {
+                items += 1;
+                depth += 1;
+            }
+            Event::Start(Tag::Paragraph) if depth == 1 => {
+                paragraphs += 1;
+                depth += 1;
+            }
+            Event::Start(_) => return None,
+            Event::End(tag) if !is_inline(tag) => depth = depth.saturating_sub(1),
+            Event::End(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) => {}
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => item.push_str(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::Html(_)
+            | Event::Rule
+            | Event::DisplayMath(_)
+            | Event::TaskListMarker(_) => return None,
+        }
+    }
+    let item = item.trim();
+    let heading_like = items == 1
+        && paragraphs <= 1
+        && !item.is_empty()
+        && item.chars().count() <= MAX_LIST_HEADING_CHARS
+        && item.chars().any(char::is_alphabetic)
+        && !item.chars().any(is_sentence_punct)
+        && !item.ends_with(['.', '：', ':'])
+        && label_parts(item).is_none_or(|l| l.value.is_empty());
+    heading_like.then(|| item.to_string())
+}
+
+/// The numbering style of an ordered list's marker (`1.` or `1)`), from the list's source.
+fn ordered_marker_style(list: &str) -> PseudoStyle {
+    let after_digits = list
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    if after_digits.starts_with(')') {
+        PseudoStyle::Numbered(NumberingStyle::DecimalParen)
+    } else {
+        PseudoStyle::Numbered(NumberingStyle::Decimal)
+    }
 }
 
 /// Everything in `0..len` not covered by `excluded`, as sorted, coalesced spans.
@@ -1163,7 +1435,7 @@ mod tests {
 
     #[test]
     fn what_is_not_a_pseudo_heading() {
-        let text = "# T\n\n1. 引言\n\n**本方案仅供内部使用。**\n\n**预算：5万元**\n\n一、我们将在全国范围内开展调研覆盖三十个城市并分析结果，形成报告\n\n> **引用中的粗体**\n\n- **列表中的粗体**\n\n部分**粗体**\n";
+        let text = "# T\n\n1. 引言\n2. 方法\n\n**本方案仅供内部使用。**\n\n**预算：5万元**\n\n一、我们将在全国范围内开展调研覆盖三十个城市并分析结果，形成报告\n\n> **引用中的粗体**\n\n- **列表中的粗体**\n- 第二项\n\n部分**粗体**\n";
         let doc = read_markdown("p.md", text);
         assert_eq!(headings(&doc), vec![(1, "T", false)]);
         assert_eq!(labels(&doc), vec![("预算", "5万元")]);

@@ -4,6 +4,7 @@
 pub mod decode;
 pub mod kind;
 pub mod markdown;
+pub mod records;
 pub mod text;
 pub mod walk;
 
@@ -16,6 +17,8 @@ use crate::model::Document;
 pub enum FileType {
     Markdown,
     Text,
+    /// CSV, spreadsheets, JSON: read as records.
+    Records,
 }
 
 impl FileType {
@@ -24,6 +27,9 @@ impl FileType {
         match ext.as_str() {
             "md" | "markdown" | "mdown" | "mkd" => Some(FileType::Markdown),
             "txt" | "text" => Some(FileType::Text),
+            "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "json" | "jsonl" | "ndjson" => {
+                Some(FileType::Records)
+            }
             _ => None,
         }
     }
@@ -46,6 +52,12 @@ pub fn read_document(path: &Path, name: &str, file_type: FileType) -> Result<Doc
     Ok(match file_type {
         FileType::Markdown => markdown::read_markdown(name, &text.text),
         FileType::Text => text::read_text(name, &text.text),
+        FileType::Records => {
+            return Err(ReadError {
+                message: "records are not documents".into(),
+                help: None,
+            });
+        }
     })
 }
 

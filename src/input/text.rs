@@ -12,7 +12,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::model::normalize::{NumberingStyle, normalize_label, numbering_prefix};
+use crate::model::normalize::{
+    NumberingStyle, is_numbering_only, normalize_label, numbering_prefix,
+};
 use crate::model::{Document, Format, Heading, Label, Line, LineKind, Spanned, Table};
 use crate::source::{SourceFile, Span};
 
@@ -94,6 +96,72 @@ pub fn split_label(text: &str) -> Option<LabelParts> {
         key: key_start..key_start + key.len(),
         value: value_start..value_end,
     })
+}
+
+/// [`split_label`], except that a line whose "key" is nothing but heading numbering
+/// (`第一部分：研究背景`, `Part 4: Conclusion`) is not a labelled line: it is a numbered heading
+/// written with a colon.
+pub(crate) fn label_parts(text: &str) -> Option<LabelParts> {
+    split_label(text).filter(|p| !text.get(p.key.clone()).is_some_and(is_numbering_only))
+}
+
+/// Whether a line at the top of a document is a stamp rather than its title: a labelled line
+/// (`密级：内部`, `编号：…`), a line that starts with a bracketed tag (`【内部资料】…`,
+/// `[CONFIDENTIAL] …`, `〔机密〕`), a line with a `★`, or a line in upper-case ASCII letters only
+/// (`CONFIDENTIAL – INTERNAL USE ONLY`). Readers skip such lines when the title is the first
+/// line of text; the lines themselves stay content.
+pub(crate) fn is_stamp_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() {
+        return false;
+    }
+    if label_parts(line).is_some() || line.contains('★') {
+        return true;
+    }
+    let mut chars = line.chars();
+    let tag_close = match chars.next() {
+        Some('【') => Some('】'),
+        Some('[') => Some(']'),
+        Some('［') => Some('］'),
+        Some('〔') => Some('〕'),
+        Some('〖') => Some('〗'),
+        _ => None,
+    };
+    if let Some(close) = tag_close {
+        let inner: String = chars.take_while(|c| *c != close).collect();
+        let closed = line.chars().skip(1).any(|c| c == close);
+        if closed && !inner.trim().is_empty() {
+            return true;
+        }
+    }
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && line
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_ascii_uppercase())
+}
+
+/// Index of the title among `count` candidate lines (the non-empty lines, in order): the first
+/// that is not a stamp (`stamp`, see [`is_stamp_line`]), else the first.
+///
+/// Stamps are skipped only to reach a line that can be a title: when the first non-stamp line
+/// is shaped like a section heading (`heading_like`: `一、推广目标`, or `Sales` on its own above
+/// its text), the document has no title line of its own and the first line stays the title,
+/// as the spec's "first non-empty line" says.
+pub(crate) fn title_choice(
+    count: usize,
+    stamp: impl Fn(usize) -> bool,
+    heading_like: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    if count == 0 {
+        return None;
+    }
+    match (0..count).find(|&i| !stamp(i)) {
+        Some(i) if i > 0 && heading_like(i) => Some(0),
+        Some(i) => Some(i),
+        None => Some(0),
+    }
 }
 
 /// A heading as a reader finds it, before its section is known.
@@ -439,7 +507,7 @@ fn numbered_heading(line: &str) -> Option<NumberingStyle> {
     if rest.is_empty() && !style.may_stand_alone() {
         return None;
     }
-    if split_label(line).is_some_and(|l| !l.value.is_empty()) {
+    if label_parts(line).is_some_and(|l| !l.value.is_empty()) {
         return None;
     }
     Some(style)
@@ -447,7 +515,7 @@ fn numbered_heading(line: &str) -> Option<NumberingStyle> {
 
 /// Whether the trimmed line could be a standalone heading (`结论`, `Conclusion`), ignoring
 /// its neighbours.
-fn standalone_candidate(line: &str) -> bool {
+pub(crate) fn standalone_candidate(line: &str) -> bool {
     line.chars().count() <= MAX_STANDALONE_CHARS
         && !line
             .chars()
@@ -479,7 +547,35 @@ pub fn read_text(name: &str, text: &str) -> Document {
             *role = Role::Table;
         }
     }
-    let title_index = roles.iter().position(|r| *r != Role::Blank);
+    // The title is the first non-empty line, stamps (`【内部资料】…`, `密级：内部`) above it
+    // aside; table rows are never skipped.
+    let non_blank: Vec<usize> = (0..raw.len())
+        .filter(|&i| roles[i] != Role::Blank)
+        .collect();
+    let line_at = |i: usize| {
+        raw.get(i)
+            .and_then(|l| text.get(l.span.range()))
+            .unwrap_or("")
+    };
+    let role_at = |i: usize| roles.get(i).copied().unwrap_or(Role::Blank);
+    let title_index = title_choice(
+        non_blank.len(),
+        |k| {
+            non_blank
+                .get(k)
+                .is_some_and(|&i| role_at(i) != Role::Table && is_stamp_line(line_at(i)))
+        },
+        |k| {
+            non_blank.get(k).is_some_and(|&i| {
+                let line = line_at(i);
+                let after_break = i == 0 || role_at(i - 1) == Role::Blank;
+                let followed = role_at(i + 1) != Role::Blank;
+                numbered_heading(line).is_some()
+                    || (standalone_candidate(line) && after_break && followed)
+            })
+        },
+    )
+    .and_then(|k| non_blank.get(k).copied());
 
     for i in 0..raw.len() {
         if roles[i] != Role::Body {
@@ -490,7 +586,8 @@ pub fn read_text(name: &str, text: &str) -> Document {
             roles[i] = Role::NumberedHeading(style);
             continue;
         }
-        if Some(i) == title_index || !standalone_candidate(line) {
+        // Neither the title nor the stamps above it are standalone headings.
+        if title_index.is_some_and(|t| i <= t) || !standalone_candidate(line) {
             continue;
         }
         let after_break =
@@ -558,7 +655,7 @@ pub fn read_text(name: &str, text: &str) -> Document {
                     span: l.span,
                     kind,
                 });
-                if let Some(parts) = split_label(body) {
+                if let Some(parts) = label_parts(body) {
                     let base = l.span.start + bullet;
                     let key = spanned(
                         text,

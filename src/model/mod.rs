@@ -2,5 +2,6 @@
 
 pub mod document;
 pub mod normalize;
+pub mod record;
 
 pub use document::{Document, Format, Heading, Label, Line, LineKind, Spanned, Table};

@@ -397,6 +397,16 @@ pub fn numbering_prefix(line: &str) -> Option<(NumberingStyle, usize)> {
     Some((style, cur.pos))
 }
 
+/// Whether `s` is nothing but heading numbering (`第一部分`, `Part 4`, `Section 2.1`, `（三）`),
+/// surrounding whitespace aside: [`numbering_prefix`] covers all of it.
+///
+/// Readers use it on label keys: in `第一部分：研究背景` the "key" is only the numbering, so the
+/// line is a numbered heading, not a labelled line.
+pub fn is_numbering_only(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty() && numbering_prefix(s).is_some_and(|(_, len)| len >= s.len())
+}
+
 fn numbering_at(cur: &mut Cursor<'_>) -> Option<NumberingStyle> {
     let save = cur.pos;
     let c = cur.peek()?;
@@ -844,6 +854,52 @@ mod tests {
         assert_eq!(normalize_label("100 % 满意"), "100 % 满意");
         assert_eq!(normalize_label(""), "");
         assert_eq!(normalize_label("一、"), "");
+    }
+
+    #[test]
+    fn numbering_only() {
+        for s in [
+            "第一部分",
+            "第二章",
+            "第 3 节",
+            "Part 4",
+            "PART IV",
+            "Section 4",
+            "Section 1.2",
+            "Chapter 4",
+            "Chapter One",
+            "（三）",
+            "(2)",
+            "  第一部分  ",
+        ] {
+            assert!(is_numbering_only(s), "{s:?}");
+        }
+        for s in [
+            "",
+            "   ",
+            "第一部分 研究背景",
+            "Part 4 Conclusion",
+            "密级",
+            "Budget",
+            "Part of",
+            "Section",
+            "第一季度",
+            "一",
+            "A",
+            "1.2 样本",
+            "Note",
+        ] {
+            assert!(!is_numbering_only(s), "{s:?}");
+        }
+        // The labelled-line form of a heading normalises to its text.
+        assert_eq!(normalize_label("第一部分：研究背景"), "研究背景");
+        assert_eq!(normalize_label("第二章：调研方法"), "调研方法");
+        assert_eq!(normalize_label("Part 4: Conclusion"), "conclusion");
+        assert_eq!(normalize_label("Section 4: Findings"), "findings");
+        assert_eq!(
+            normalize_label("Chapter 4: Recommendations"),
+            "recommendations"
+        );
     }
 
     #[test]

@@ -119,6 +119,13 @@ pub enum Stmt {
         then: Vec<Stmt>,
         otherwise: Vec<Stmt>,
     },
+    /// `group ITEM by KEY into NAME` (record rules).
+    Group {
+        item: Expr,
+        key: Expr,
+        into: Name,
+        span: Span,
+    },
     Report {
         message: Option<StringLit>,
         at: Option<Expr>,
@@ -244,4 +251,73 @@ pub enum ExprKind {
 pub struct Arg {
     pub name: Option<Name>,
     pub value: Expr,
+}
+
+impl Expr {
+    /// Call `f` on this expression and every expression inside it.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::List(items) => items.iter().for_each(|e| e.visit(f)),
+            ExprKind::Map(entries) => entries.iter().for_each(|(_, e)| e.visit(f)),
+            ExprKind::Unary(_, e) | ExprKind::Field(e, _) => e.visit(f),
+            ExprKind::Binary(_, l, r) | ExprKind::Index(l, r) => {
+                l.visit(f);
+                r.visit(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.value.visit(f)),
+            ExprKind::Method { target, args, .. } => {
+                target.visit(f);
+                args.iter().for_each(|a| a.value.visit(f));
+            }
+            ExprKind::Comprehension {
+                element,
+                iter,
+                filter,
+                ..
+            } => {
+                element.visit(f);
+                iter.visit(f);
+                if let Some(e) = filter {
+                    e.visit(f);
+                }
+            }
+            ExprKind::Quantified { iter, cond, .. } => {
+                iter.visit(f);
+                cond.visit(f);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Call `f` on every expression in the statements.
+pub fn visit_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Let { value, .. } => value.visit(f),
+            Stmt::For { iter, body, .. } => {
+                iter.visit(f);
+                visit_stmts(body, f);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                cond.visit(f);
+                visit_stmts(then, f);
+                visit_stmts(otherwise, f);
+            }
+            Stmt::Group { item, key, .. } => {
+                item.visit(f);
+                key.visit(f);
+            }
+            Stmt::Report { at, .. } => {
+                if let Some(e) = at {
+                    e.visit(f);
+                }
+            }
+        }
+    }
 }

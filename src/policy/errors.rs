@@ -30,6 +30,7 @@ impl PolicyError {
             source_code: CharColumns {
                 name: source.name().to_string(),
                 text: source.text().to_string(),
+                first_line: 1,
             },
             label: String::from("here"),
             help: None,

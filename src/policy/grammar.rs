@@ -205,7 +205,8 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         | Rule::let_stmt
         | Rule::for_stmt
         | Rule::if_stmt
-        | Rule::report_stmt => "a statement",
+        | Rule::report_stmt
+        | Rule::group_stmt => "a statement",
         Rule::block => "`{`",
         Rule::else_clause => "`else`",
         Rule::at_clause => "`at`",

@@ -234,6 +234,18 @@ impl<'s> Lowerer<'s> {
                     otherwise,
                 })
             }
+            Rule::group_stmt => {
+                let mut inner = pair.into_inner();
+                let item = self.expr(inner.next()?);
+                let key = self.expr(inner.next()?);
+                let into = name_of(&inner.next()?);
+                Some(Stmt::Group {
+                    item,
+                    key,
+                    into,
+                    span,
+                })
+            }
             Rule::report_stmt => {
                 let mut message = None;
                 let mut at = None;

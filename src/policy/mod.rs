@@ -47,6 +47,20 @@ pub struct KindDef {
     pub keywords: Vec<String>,
     /// Path globs that assign the kind explicitly.
     pub globs: Vec<String>,
+    /// Record kinds: canonical column names and their header synonyms, in declaration order.
+    /// Empty for document kinds.
+    pub columns: Vec<(String, Vec<String>)>,
+    /// Columns whose headers identify the kind when the file name does not.
+    pub identify: Vec<String>,
+    /// Columns holding personal data: masked in every output.
+    pub personal: Vec<String>,
+}
+
+impl KindDef {
+    /// Whether this kind describes records (it declares columns) rather than documents.
+    pub fn is_records(&self) -> bool {
+        !self.columns.is_empty()
+    }
 }
 
 /// A validated rule, ready to run.
@@ -84,9 +98,12 @@ pub struct PolicySet {
     pub rules: Vec<Rule>,
 }
 
-impl Globals for HashMap<String, Value> {
+/// The policy's constants, as seen while evaluating other constants.
+struct Constants<'a>(&'a HashMap<String, Value>);
+
+impl Globals for Constants<'_> {
     fn global(&self, name: &str) -> Option<&Value> {
-        self.get(name)
+        self.0.get(name)
     }
 }
 
@@ -206,6 +223,9 @@ pub fn load(
                         name: k.name.text.clone(),
                         keywords: Vec::new(),
                         globs: Vec::new(),
+                        columns: Vec::new(),
+                        identify: Vec::new(),
+                        personal: Vec::new(),
                     };
                     if set.kinds.iter().any(|d| d.name == def.name) || def.name == ANY_DOCUMENT {
                         errors.push(
@@ -227,13 +247,44 @@ pub fn load(
                         match key.text.as_str() {
                             "keywords" => def.keywords = texts,
                             "globs" => def.globs = texts,
+                            "identify" => def.identify = texts,
+                            "personal" => def.personal = texts,
+                            "columns" => match &evaluated {
+                                Value::Map(entries) => {
+                                    def.columns = entries
+                                        .iter()
+                                        .map(|(k, v)| (k.to_string(), crate::check::library::text_list(v)))
+                                        .collect();
+                                }
+                                _ => errors.push(
+                                    PolicyError::new(&file.source, value.span, "`columns` takes a map of column names to header synonyms")
+                                        .label("not a map")
+                                        .help("write `columns { \"id\": [\"客户编号\", \"customer_id\"], … }`"),
+                                ),
+                            },
                             other => errors.push(
                                 PolicyError::new(&file.source, key.span, format!("unknown kind field `{other}`"))
                                     .label("not a kind field")
-                                    .help(did_you_mean(other, ["keywords", "globs"]).unwrap_or_else(|| {
-                                        "a kind declares `keywords [...]` (file-name and title keywords) and `globs [...]`".into()
+                                    .help(did_you_mean(other, ["keywords", "globs", "columns", "identify", "personal"]).unwrap_or_else(|| {
+                                        "a kind declares `keywords`, `globs`, and for records `columns`, `identify` and `personal`".into()
                                     })),
                             ),
+                        }
+                    }
+                    for col in def.identify.iter().chain(&def.personal) {
+                        if !def.columns.iter().any(|(c, _)| c == col) {
+                            errors.push(
+                                PolicyError::new(
+                                    &file.source,
+                                    k.name.span,
+                                    format!(
+                                        "kind `{}` names a column `{col}` it does not declare",
+                                        def.name
+                                    ),
+                                )
+                                .label("in this kind")
+                                .help("`identify` and `personal` list names declared in `columns`"),
+                            );
                         }
                     }
                     set.kinds.push(def);
@@ -355,6 +406,17 @@ pub fn load(
                 }
             }
             let mut v = validate::Validator::new(src, &global_types);
+            for kind in set
+                .kinds
+                .iter()
+                .filter(|k| rule.applies.iter().any(|a| a.text == k.name))
+            {
+                for (column, _) in &kind.columns {
+                    if !v.columns.contains(column) {
+                        v.columns.push(column.clone());
+                    }
+                }
+            }
             v.rule(rule);
             errors.extend(v.errors);
             set.rules.push(Rule {
@@ -403,7 +465,7 @@ pub fn load(
 }
 
 fn evaluate_constant(expr: &Expr, globals: &HashMap<String, Value>) -> Value {
-    let mut ev = Evaluator::new(globals, None, None);
+    let mut ev = Evaluator::new(Arc::new(Constants(globals)), None, None);
     ev.eval(expr).unwrap_or(Value::None)
 }
 
@@ -549,37 +611,36 @@ fn evaluation_order(files: &[(PolicyFile, Base)]) -> Vec<(usize, usize)> {
 }
 
 fn collect_idents(expr: &Expr, out: &mut Vec<String>) {
-    let mut visit = |e: &Expr| collect_idents(e, out);
-    match &expr.kind {
-        ExprKind::Ident(name) => out.push(name.clone()),
-        ExprKind::List(items) => items.iter().for_each(visit),
-        ExprKind::Map(entries) => entries.iter().for_each(|(_, e)| visit(e)),
-        ExprKind::Unary(_, e) | ExprKind::Field(e, _) => visit(e),
-        ExprKind::Binary(_, l, r) | ExprKind::Index(l, r) => {
-            visit(l);
-            visit(r);
+    expr.visit(&mut |e| {
+        if let ExprKind::Ident(name) = &e.kind {
+            out.push(name.clone());
         }
-        ExprKind::Call { args, .. } => args.iter().for_each(|a| visit(&a.value)),
-        ExprKind::Method { target, args, .. } => {
-            visit(target);
-            args.iter().for_each(|a| visit(&a.value));
+    });
+}
+
+impl PolicySet {
+    /// The document kinds rules look up with `documents("kind")`: the run keeps those
+    /// documents for cross-source checks.
+    pub fn corpus_kinds(&self) -> Vec<String> {
+        let mut kinds = Vec::new();
+        for rule in &self.rules {
+            visit_stmts(&rule.body, &mut |e| {
+                if let ExprKind::Call { func, args } = &e.kind
+                    && func.text == "documents"
+                    && let Some(Arg {
+                        value:
+                            Expr {
+                                kind: ExprKind::String(k),
+                                ..
+                            },
+                        ..
+                    }) = args.first()
+                    && !kinds.contains(k)
+                {
+                    kinds.push(k.clone());
+                }
+            });
         }
-        ExprKind::Comprehension {
-            element,
-            iter,
-            filter,
-            ..
-        } => {
-            visit(element);
-            visit(iter);
-            if let Some(f) = filter {
-                visit(f);
-            }
-        }
-        ExprKind::Quantified { iter, cond, .. } => {
-            visit(iter);
-            visit(cond);
-        }
-        _ => {}
+        kinds
     }
 }

@@ -12,8 +12,9 @@ use crate::check::types::Type;
 use crate::source::{SourceFile, Span};
 
 /// Names that exist in every rule.
-pub const RULE_GLOBALS: [(&str, Type); 3] = [
+pub const RULE_GLOBALS: [(&str, Type); 4] = [
     ("document", Type::Document),
+    ("records", Type::Records),
     ("kind", Type::Text),
     ("as_of", Type::Date),
 ];
@@ -28,6 +29,10 @@ pub struct Validator<'a> {
     rule_clauses: Vec<String>,
     /// Validating a top-level `let`/`param`/`kind` value, where `wordlist` is allowed.
     top_level: bool,
+    /// Inside `for … in records`: `group` collections started there, bound after the loop.
+    record_loop: Option<Vec<(String, Type)>>,
+    /// Columns of the record kinds the rule applies to (for `row.column`).
+    pub columns: Vec<String>,
     pub errors: Vec<PolicyError>,
 }
 
@@ -42,6 +47,8 @@ impl<'a> Validator<'a> {
                 .collect(),
             help: None,
             top_level: false,
+            record_loop: None,
+            columns: Vec::new(),
             rule_clauses: Vec::new(),
             errors: Vec::new(),
         }
@@ -55,6 +62,8 @@ impl<'a> Validator<'a> {
             scopes: Vec::new(),
             help: None,
             top_level: true,
+            record_loop: None,
+            columns: Vec::new(),
             rule_clauses: Vec::new(),
             errors: Vec::new(),
         }
@@ -87,7 +96,44 @@ impl<'a> Validator<'a> {
     pub fn rule(&mut self, rule: &RuleDecl) {
         self.help = rule.help.clone();
         self.rule_clauses = rule.clauses.iter().map(|c| c.text.clone()).collect();
-        self.block(&rule.body, rule.message.as_ref());
+        let records_loops = rule
+            .body
+            .iter()
+            .filter(|s| matches!(s, Stmt::For { iter, .. } if is_records(iter)))
+            .count();
+        if records_loops > 1 {
+            let err = self.error(
+                rule.head_span,
+                format!(
+                    "rule `{}` loops over `records` more than once",
+                    rule.id.text
+                ),
+            );
+            err.label = "in this rule".into();
+            err.help = Some("a record rule reads the rows once: put all per-row checks in one `for row in records { … }`".into());
+        }
+        // Statements at the top of the rule: the only place `for … in records` may stand.
+        let depth = self.scopes.len();
+        for stmt in &rule.body {
+            match stmt {
+                Stmt::For {
+                    binding,
+                    iter,
+                    body,
+                } if is_records(iter) => {
+                    self.expr(iter);
+                    let inner = self.scopes.len();
+                    self.scopes.push((binding.first.text.clone(), Type::Record));
+                    self.record_loop = Some(Vec::new());
+                    self.block(body, rule.message.as_ref());
+                    self.scopes.truncate(inner);
+                    let groups = self.record_loop.take().unwrap_or_default();
+                    self.scopes.extend(groups);
+                }
+                other => self.stmt(other, rule.message.as_ref()),
+            }
+        }
+        self.scopes.truncate(depth);
     }
 
     fn block(&mut self, stmts: &[Stmt], default_message: Option<&StringLit>) {
@@ -100,6 +146,43 @@ impl<'a> Validator<'a> {
 
     fn stmt(&mut self, stmt: &Stmt, default_message: Option<&StringLit>) {
         match stmt {
+            Stmt::Group {
+                item,
+                key,
+                into,
+                span,
+            } => {
+                let t = self.expr(item);
+                self.expr(key);
+                match &mut self.record_loop {
+                    Some(groups) => {
+                        if !groups.iter().any(|(n, _)| *n == into.text) {
+                            groups.push((into.text.clone(), Type::Map(Box::new(Type::list(t)))));
+                        }
+                    }
+                    None => {
+                        let err = self.error(
+                            *span,
+                            "`group` can only be used inside `for row in records`",
+                        );
+                        err.label = "outside a loop over records".into();
+                        err.help = Some(
+                            "collect rows while they stream by, then compare them after the loop"
+                                .into(),
+                        );
+                    }
+                }
+            }
+            Stmt::For { iter, .. } if is_records(iter) => {
+                let err = self.error(
+                    iter.span,
+                    "`for … in records` must stand at the top of the rule",
+                );
+                err.label = "nested loop over records".into();
+                err.help = Some(
+                    "rows are read once: loop over `records` directly in the rule's body".into(),
+                );
+            }
             Stmt::Let { name, value } => {
                 let t = self.expr(value);
                 self.scopes.push((name.text.clone(), t));
@@ -371,7 +454,10 @@ impl<'a> Validator<'a> {
                     Some(m) => self.call(m, args, Some(&t), method),
                     None => {
                         let mut candidates = LIBRARY.method_names(key);
-                        if matches!(t, Type::Match | Type::Line | Type::Part | Type::Row) {
+                        if matches!(
+                            t,
+                            Type::Match | Type::Line | Type::Part | Type::Row | Type::Cell
+                        ) {
                             candidates.extend(LIBRARY.method_names("text"));
                         }
                         let help = did_you_mean(&method.text, candidates.iter().copied())
@@ -433,13 +519,34 @@ impl<'a> Validator<'a> {
         match t {
             Type::Any | Type::None => Type::Any,
             Type::Map(v) => (**v).clone(),
+            Type::Record if self.columns.contains(&name.text) => Type::Cell,
+            Type::Record if LIBRARY.field("record", &name.text).is_none() => {
+                let help = did_you_mean(&name.text, self.columns.iter().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        if self.columns.is_empty() {
+                            "the rule applies to no record kind with columns".into()
+                        } else {
+                            format!(
+                                "the columns of the kinds this rule applies to: {}",
+                                self.columns.join(", ")
+                            )
+                        }
+                    });
+                let err = self.error(name.span, format!("a record has no column `{}`", name.text));
+                err.label = "unknown column".into();
+                err.help = Some(help);
+                Type::Any
+            }
             other => {
                 let key = type_key(other);
                 match LIBRARY.field(key, &name.text) {
                     Some(f) => f.ty.clone(),
                     None => {
                         let mut fields = LIBRARY.field_names(key);
-                        if matches!(other, Type::Match | Type::Line | Type::Part | Type::Row) {
+                        if matches!(
+                            other,
+                            Type::Match | Type::Line | Type::Part | Type::Row | Type::Cell
+                        ) {
                             fields.extend(LIBRARY.field_names("text"));
                         }
                         let is_method = LIBRARY.method(key, &name.text).is_some();
@@ -580,14 +687,8 @@ impl<'a> Validator<'a> {
                 }
             }
             BinOp::Add if matches!(lt, Type::List(_)) => lt,
-            BinOp::Add
-                if matches!(
-                    (&lt, &rt),
-                    (Type::Text, Type::Text | Type::Any) | (Type::Any, Type::Text)
-                ) =>
-            {
-                Type::Text
-            }
+            // Text joins with anything: `"row " + n`.
+            BinOp::Add if lt == Type::Text || rt == Type::Text => Type::Text,
             BinOp::Add if lt == Type::Any && rt == Type::Any => Type::Any,
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 for (t, e) in [(&lt, l), (&rt, r)] {
@@ -638,4 +739,8 @@ pub fn signature(f: &Callable, method: bool) -> String {
     } else {
         format!("{}({})", f.name, params.join(", "))
     }
+}
+
+fn is_records(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Ident(n) if n == "records")
 }

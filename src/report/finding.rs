@@ -12,6 +12,9 @@ pub const UNREADABLE: &str = "bylaw/unreadable";
 pub const UNSUPPORTED: &str = "bylaw/unsupported";
 /// The rule id of a rule that could not finish on an input (it took too many steps).
 pub const RULE_ABORTED: &str = "bylaw/rule-aborted";
+/// The rule id of a record that could not be read as it stands (a ragged row, bad quoting):
+/// the rest of the file is still checked.
+pub const MALFORMED_RECORD: &str = "bylaw/malformed-record";
 
 /// One finding about one file.
 #[derive(Debug, Clone)]
@@ -27,6 +30,40 @@ pub struct Finding {
     /// The checked text, for snippets and positions; `None` when the file could not be read.
     pub source: Option<Arc<SourceFile>>,
     pub span: Option<Span>,
+    /// Where in a record file the finding is (then `source`/`span` are unused).
+    pub record: Option<RecordLocation>,
+}
+
+/// A finding's place in a record file.
+#[derive(Debug, Clone)]
+pub struct RecordLocation {
+    /// Spreadsheets: the sheet's name.
+    pub sheet: Option<String>,
+    /// Spreadsheets: the cell reference, such as `C17`.
+    pub cell: Option<String>,
+    /// The record's 1-based index among the data rows (JSON: index or line); `None` for the
+    /// header.
+    pub row: Option<usize>,
+    /// The column's header as written.
+    pub field: Option<String>,
+    /// 1-based line where the record starts (spreadsheets: the sheet row).
+    pub line: usize,
+    /// 1-based character columns of the cell within its line (CSV), else 1.
+    pub column: usize,
+    pub end_column: usize,
+    /// The row as text, for human output.
+    pub snippet: Option<Snippet>,
+}
+
+/// A piece of text to show under a finding, with the span to underline.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub text: String,
+    /// The line number of the snippet's first line.
+    pub first_line: usize,
+    pub span: std::ops::Range<usize>,
+    /// Byte ranges holding personal data, masked unless values are shown.
+    pub personal: Vec<std::ops::Range<usize>>,
 }
 
 /// Resolved 1-based positions of a finding.
@@ -40,6 +77,14 @@ pub struct Location {
 
 impl Finding {
     pub fn location(&self) -> Location {
+        if let Some(r) = &self.record {
+            return Location {
+                line: r.line,
+                column: r.column,
+                end_line: r.line,
+                end_column: r.end_column,
+            };
+        }
         match (&self.source, self.span) {
             (Some(src), Some(span)) => {
                 let start = src.position(span.start);
@@ -77,7 +122,29 @@ impl Finding {
             file: file.to_string(),
             source: None,
             span: None,
+            record: None,
         }
+    }
+
+    /// An error about one line of an input (a malformed record) that does not stop the file.
+    pub fn input_line_error(
+        rule: &str,
+        file: &str,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = Finding::input_error(rule, file, message, None);
+        f.record = Some(RecordLocation {
+            sheet: None,
+            cell: None,
+            row: None,
+            field: None,
+            line,
+            column: 1,
+            end_column: 1,
+            snippet: None,
+        });
+        f
     }
 }
 

@@ -61,7 +61,13 @@ impl Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let span: SourceSpan = self.finding.span?.into();
+        let span: SourceSpan = match &self.finding.record {
+            Some(r) => {
+                let s = r.snippet.as_ref()?.span.clone();
+                (s.start, s.end.saturating_sub(s.start)).into()
+            }
+            None => self.finding.span?.into(),
+        };
         let label = self.finding.label.clone();
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             label, span,
@@ -91,16 +97,25 @@ pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> S
     let mut masked_sources: HashMap<String, String> = HashMap::new();
     let mut out = String::new();
     for f in findings {
-        let source = f.source.as_ref().map(|src| {
-            let text = masked_sources
-                .entry(f.file.clone())
-                .or_insert_with(|| opts.mask(src.text()).into_owned())
-                .clone();
-            CharColumns {
-                name: f.file.clone(),
-                text,
+        let source = match (&f.source, &f.record) {
+            (_, Some(record)) => record.snippet.as_ref().map(|snippet| CharColumns {
+                name: record_name(f, record),
+                text: mask_snippet(snippet, opts),
+                first_line: snippet.first_line,
+            }),
+            (Some(src), None) => {
+                let text = masked_sources
+                    .entry(f.file.clone())
+                    .or_insert_with(|| opts.mask(src.text()).into_owned())
+                    .clone();
+                Some(CharColumns {
+                    name: f.file.clone(),
+                    text,
+                    first_line: 1,
+                })
             }
-        });
+            (None, None) => None,
+        };
         let report = Report {
             finding: f,
             title: title(f, opts),
@@ -150,4 +165,28 @@ pub fn config_error(e: &crate::config::ConfigError) -> miette::Report {
         }
         None => miette::Report::new(diag.with_help(format!("in {}", e.path))),
     }
+}
+
+/// The name shown above a record snippet: the file, and for spreadsheets the sheet and cell.
+fn record_name(f: &Finding, r: &super::finding::RecordLocation) -> String {
+    match (&r.sheet, &r.cell) {
+        (Some(sheet), Some(cell)) => format!("{} [{sheet}!{cell}]", f.file),
+        (Some(sheet), None) => format!("{} [{sheet}]", f.file),
+        _ => f.file.clone(),
+    }
+}
+
+/// The snippet's text with personal cells masked (byte lengths kept) unless values are shown.
+fn mask_snippet(snippet: &super::finding::Snippet, opts: &RenderOptions) -> String {
+    if opts.show_values {
+        return snippet.text.clone();
+    }
+    let mut bytes = snippet.text.clone().into_bytes();
+    for range in &snippet.personal {
+        if let Some(cell) = bytes.get_mut(range.clone()) {
+            super::mask::mask_in_place(cell);
+        }
+    }
+    let text = String::from_utf8(bytes).unwrap_or_else(|_| snippet.text.clone());
+    opts.mask(&text).into_owned()
 }

@@ -60,10 +60,10 @@ pub fn render(
                 column: loc.column,
                 end_line: loc.end_line,
                 end_column: loc.end_column,
-                sheet: None,
-                cell: None,
-                row: None,
-                field: None,
+                sheet: f.record.as_ref().and_then(|r| r.sheet.clone()),
+                cell: f.record.as_ref().and_then(|r| r.cell.clone()),
+                row: f.record.as_ref().and_then(|r| r.row),
+                field: f.record.as_ref().and_then(|r| r.field.clone()),
             }
         })
         .collect();

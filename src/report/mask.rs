@@ -438,10 +438,46 @@ impl Masker<'_> {
     }
 }
 
+/// Mask a value known to be personal (a cell of a personal-data column), in place: ASCII
+/// letters and digits become `*`, keeping the first 3 and last 4 of long values
+/// (`138****5678`) and, for an e-mail address, the first letter and the domain.
+pub fn mask_in_place(value: &mut [u8]) {
+    let alnum: Vec<usize> = (0..value.len())
+        .filter(|i| value[*i].is_ascii_alphanumeric())
+        .collect();
+    if let Some(at) = value.iter().position(|b| *b == b'@') {
+        for i in alnum.iter().copied().filter(|i| *i < at).skip(1) {
+            value[i] = b'*';
+        }
+        return;
+    }
+    let (keep_head, keep_tail) = if alnum.len() >= 8 { (3, 4) } else { (0, 0) };
+    let end = alnum.len().saturating_sub(keep_tail);
+    for &i in alnum.iter().take(end).skip(keep_head) {
+        value[i] = b'*';
+    }
+}
+
+/// Mask a personal value for output (see [`mask_in_place`]).
+pub fn mask_value(value: &str) -> String {
+    let mut bytes = value.as_bytes().to_vec();
+    mask_in_place(&mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(value.chars().count()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::builtins::fuzz_inputs;
+
+    #[test]
+    fn personal_values_are_masked_by_shape() {
+        assert_eq!(mask_value("13812345678"), "138****5678");
+        assert_eq!(mask_value("1381234567"), "138***4567");
+        assert_eq!(mask_value("zhang.san@example.com"), "z****.***@example.com");
+        assert_eq!(mask_value("12345"), "*****");
+        assert_eq!(mask_value("张三"), "张三");
+    }
 
     fn mask(s: &str) -> String {
         let masked = mask_personal_data(s);

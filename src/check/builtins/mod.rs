@@ -1,5 +1,6 @@
 //! Generic primitives that policy functions are built on. Nothing here knows the regulation.
 
+pub mod dates;
 pub mod money;
 pub mod terms;
 pub mod validators;

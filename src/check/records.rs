@@ -1,0 +1,448 @@
+//! Checking records: a table's header is mapped to the kind's columns, then rows stream
+//! through every rule.
+//!
+//! A record rule is written as a prelude (run once, with the header known), one
+//! `for row in records { … }` loop (run for each row as it is read), and an epilogue (run at
+//! the end, where `group … into NAME` collections are complete). Rows are never all held in
+//! memory unless a rule groups them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::builtins::money::unit_multiplier;
+use super::engine::{Checker, RuleScope};
+use super::eval::Evaluator;
+use super::value::{Place, Value};
+use crate::model::normalize::fold_width;
+use crate::model::record::{Row, Table};
+use crate::policy::ast::{ExprKind, Stmt};
+use crate::policy::{KindDef, Rule};
+use crate::report::finding::{Finding, RecordLocation, Snippet};
+
+/// How a table's columns map onto a kind's named columns.
+#[derive(Debug)]
+pub struct Layout {
+    pub table: Arc<Table>,
+    pub kind: String,
+    /// Canonical column name → column index, for the columns present.
+    pub columns: HashMap<String, usize>,
+    /// Canonical name of each column index, when it is one of the kind's columns.
+    pub names: Vec<Option<String>>,
+    /// Columns holding personal data.
+    pub personal: Vec<bool>,
+    /// Unit multiplier from each header (`预算（万元）` → 10000).
+    pub units: Vec<Option<Decimal>>,
+}
+
+/// A record with the layout that names its columns.
+#[derive(Debug)]
+pub struct RecordRef {
+    pub row: Row,
+    pub layout: Arc<Layout>,
+}
+
+impl RecordRef {
+    pub fn cell_text(&self, col: usize) -> &str {
+        self.row
+            .cells
+            .get(col)
+            .map(|c| c.text.as_str())
+            .unwrap_or("")
+    }
+
+    /// The cell of a named column, or `none` when the table has no such column.
+    pub fn field(self: &Arc<Self>, name: &str) -> Value {
+        match self.layout.columns.get(name) {
+            Some(col) => Value::Cell(self.clone(), *col),
+            None => Value::None,
+        }
+    }
+}
+
+/// A header cell normalised for matching: the unit in brackets removed, width folded,
+/// lower-cased, white space, `_` and `-` dropped.
+pub fn normalize_header(header: &str) -> String {
+    let mut s = fold_width(header.trim());
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if s.ends_with(close)
+            && let Some(i) = s.rfind(open)
+        {
+            s.truncate(i);
+        }
+    }
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .collect()
+}
+
+/// How many of `columns`' synonyms appear among normalised headers.
+fn matches(headers: &[String], synonyms: &[String]) -> bool {
+    synonyms
+        .iter()
+        .map(|s| normalize_header(s))
+        .any(|s| !s.is_empty() && headers.contains(&s))
+}
+
+/// The number of the kind's columns present in a header row (`only`: just these columns).
+pub fn columns_present(kind: &KindDef, row: &[String], only: Option<&[String]>) -> usize {
+    let headers: Vec<String> = row.iter().map(|h| normalize_header(h)).collect();
+    kind.columns
+        .iter()
+        .filter(|(name, _)| only.is_none_or(|o| o.contains(name)))
+        .filter(|(_, syn)| matches(&headers, syn))
+        .count()
+}
+
+/// Choose the header row (among the first rows) and the kind. `by_name` is the kind the file
+/// name names, if any: then the header is the row with most of its columns. Otherwise the
+/// header is the first row whose cells identify a kind (two or more identifying columns),
+/// and the kind with the most identifying columns wins.
+pub fn pick_header(
+    kinds: &[&KindDef],
+    by_name: Option<&KindDef>,
+    rows: &[Vec<String>],
+) -> Option<(usize, String)> {
+    if let Some(kind) = by_name {
+        let best = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (columns_present(kind, r, None), i))
+            .filter(|(n, _)| *n > 0)
+            .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)));
+        return Some((best.map(|(_, i)| i).unwrap_or(0), kind.name.clone()));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let best = kinds
+            .iter()
+            .map(|k| (columns_present(k, row, Some(&k.identify)), *k))
+            .filter(|(n, _)| *n >= 2)
+            .max_by_key(|(n, _)| *n);
+        if let Some((_, k)) = best {
+            return Some((i, k.name.clone()));
+        }
+    }
+    None
+}
+
+/// Map a table's header onto a kind's columns.
+pub fn layout(table: Arc<Table>, kind: &KindDef) -> Layout {
+    let headers: Vec<String> = table.header.iter().map(|h| normalize_header(h)).collect();
+    let mut columns = HashMap::new();
+    let mut names = vec![None; headers.len()];
+    for (name, synonyms) in &kind.columns {
+        let normalized: Vec<String> = synonyms.iter().map(|s| normalize_header(s)).collect();
+        if let Some(col) = headers
+            .iter()
+            .position(|h| !h.is_empty() && normalized.contains(h))
+            && names[col].is_none()
+        {
+            columns.insert(name.clone(), col);
+            names[col] = Some(name.clone());
+        }
+    }
+    let personal = names
+        .iter()
+        .map(|n| n.as_ref().is_some_and(|n| kind.personal.contains(n)))
+        .collect();
+    let units = table.header.iter().map(|h| unit_multiplier(h)).collect();
+    Layout {
+        table,
+        kind: kind.name.clone(),
+        columns,
+        names,
+        personal,
+        units,
+    }
+}
+
+/// A rule split for streaming: what runs before the rows, per row, and after.
+pub struct Split<'r> {
+    pub prelude: &'r [Stmt],
+    /// The loop variable and body of `for VAR in records { … }`, if the rule has one.
+    pub per_row: Option<(&'r str, &'r [Stmt])>,
+    pub epilogue: &'r [Stmt],
+}
+
+/// Split a record rule's body at its top-level `for … in records` loop.
+pub fn split(rule: &Rule) -> Split<'_> {
+    let body = rule.body.as_slice();
+    let at = body.iter().position(|s| {
+        matches!(s, Stmt::For { iter, .. } if matches!(&iter.kind, ExprKind::Ident(n) if n == "records"))
+    });
+    match at {
+        Some(i) => {
+            let per_row = match &body[i] {
+                Stmt::For { binding, body, .. } => {
+                    Some((binding.first.text.as_str(), body.as_slice()))
+                }
+                _ => None,
+            };
+            Split {
+                prelude: &body[..i],
+                per_row,
+                epilogue: &body[i + 1..],
+            }
+        }
+        None => Split {
+            prelude: body,
+            per_row: None,
+            epilogue: &[],
+        },
+    }
+}
+
+/// One rule running over one table.
+struct RuleRun<'c> {
+    rule: &'c Rule,
+    split: Split<'c>,
+    ev: Evaluator<'c>,
+}
+
+/// Steps a rule may take per row (and for its prelude and epilogue).
+const FUEL_PER_ROW: u64 = 200_000;
+
+/// Checks one table after another as a reader pushes rows.
+pub struct TableChecker<'c> {
+    checker: &'c Checker,
+    runs: Vec<RuleRun<'c>>,
+    layout: Option<Arc<Layout>>,
+    pub findings: Vec<Finding>,
+}
+
+impl<'c> TableChecker<'c> {
+    pub fn new(checker: &'c Checker) -> Self {
+        TableChecker {
+            checker,
+            runs: Vec::new(),
+            layout: None,
+            findings: Vec::new(),
+        }
+    }
+
+    /// A new table starts: finish the previous one and run the rules' preludes.
+    pub fn start(&mut self, table: Arc<Table>, kind: &KindDef) {
+        self.finish();
+        let layout = Arc::new(layout(table, kind));
+        let scope = Arc::new(RuleScope::new(
+            self.checker,
+            None,
+            Some(&layout.kind),
+            Some(Value::Records(layout.clone())),
+        ));
+        for rule in self.checker.rules_for(Some(&layout.kind)) {
+            let mut ev = Evaluator::new(scope.clone(), rule.message.as_ref(), rule.help.as_ref());
+            ev.refuel(FUEL_PER_ROW);
+            let split = split(rule);
+            if ev.run_keep(split.prelude).is_err() {
+                self.findings
+                    .push(self.checker.aborted(rule, &layout.table.file, None));
+                continue;
+            }
+            self.runs.push(RuleRun { rule, split, ev });
+        }
+        self.layout = Some(layout);
+    }
+
+    /// One row: run every rule's loop body.
+    pub fn row(&mut self, row: Row) {
+        let Some(layout) = &self.layout else { return };
+        let record = Value::Record(Arc::new(RecordRef {
+            row,
+            layout: layout.clone(),
+        }));
+        let mut aborted = Vec::new();
+        for (i, run) in self.runs.iter_mut().enumerate() {
+            if let Some((var, body)) = run.split.per_row {
+                run.ev.refuel(FUEL_PER_ROW);
+                let depth = run.ev.depth();
+                run.ev.bind(var, record.clone());
+                if run.ev.run(body).is_err() {
+                    aborted.push(i);
+                }
+                run.ev.truncate(depth);
+            }
+        }
+        let file = layout.table.file.clone();
+        for i in aborted.into_iter().rev() {
+            let run = self.runs.remove(i);
+            let rule = run.rule;
+            self.collect(run);
+            self.findings.push(self.checker.aborted(rule, &file, None));
+        }
+    }
+
+    /// The table ends: run the epilogues and collect the findings.
+    pub fn finish(&mut self) {
+        let runs = std::mem::take(&mut self.runs);
+        for mut run in runs {
+            run.ev.refuel(FUEL_PER_ROW * 10);
+            run.ev.bind_groups();
+            let epilogue = run.split.epilogue;
+            let failed = run.ev.run(epilogue).is_err();
+            let rule = run.rule;
+            self.collect(run);
+            if failed {
+                let file = self
+                    .layout
+                    .as_ref()
+                    .map(|l| l.table.file.clone())
+                    .unwrap_or_default();
+                self.findings.push(self.checker.aborted(rule, &file, None));
+            }
+        }
+        self.layout = None;
+    }
+
+    fn collect(&mut self, run: RuleRun<'c>) {
+        let file = self
+            .layout
+            .as_ref()
+            .map(|l| l.table.file.clone())
+            .unwrap_or_default();
+        for r in run.ev.reported {
+            self.findings
+                .push(self.checker.finding(run.rule, r, &file, None));
+        }
+    }
+}
+
+/// The location of a finding on a record, a cell or the header.
+pub fn record_location(place: &Place) -> Option<RecordLocation> {
+    match place {
+        Place::Record(rec, col) => {
+            let table = &rec.layout.table;
+            let row = &rec.row;
+            let field = col.and_then(|c| table.header.get(c).cloned());
+            let cell = col
+                .filter(|_| table.sheet.is_some())
+                .map(|c| row.cell_ref(c));
+            let span = col
+                .and_then(|c| row.cells.get(c))
+                .and_then(|c| c.span.clone());
+            let snippet = Some(match row.place.raw.as_deref() {
+                Some(raw) => csv_snippet(raw, row, span.clone(), &rec.layout),
+                None => spreadsheet_snippet(&rec.layout, row, *col),
+            });
+            let (column, end_column) = columns_of(row.place.raw.as_deref(), span);
+            Some(RecordLocation {
+                sheet: table.sheet.clone(),
+                cell,
+                row: Some(row.place.row),
+                field,
+                line: row.place.line,
+                column,
+                end_column,
+                snippet,
+            })
+        }
+        Place::Header(layout, col) => {
+            let table = &layout.table;
+            let span = col.and_then(|c| table.header_spans.get(c).cloned());
+            let (column, end_column) = columns_of(table.header_raw.as_deref(), span.clone());
+            let snippet = Some(match &table.header_raw {
+                Some(raw) => Snippet {
+                    text: raw.clone(),
+                    first_line: table.header_line,
+                    span: span.clone().unwrap_or(0..raw.len()),
+                    personal: Vec::new(),
+                },
+                None => {
+                    let text = table.header.join(" | ");
+                    let len = text.len();
+                    Snippet {
+                        text,
+                        first_line: table.header_line,
+                        span: 0..len,
+                        personal: Vec::new(),
+                    }
+                }
+            });
+            Some(RecordLocation {
+                sheet: table.sheet.clone(),
+                cell: col.filter(|_| table.sheet.is_some()).map(|c| {
+                    format!(
+                        "{}{}",
+                        crate::model::record::column_letters(c),
+                        table.header_line
+                    )
+                }),
+                row: None,
+                field: col.and_then(|c| table.header.get(c).cloned()),
+                line: table.header_line,
+                column,
+                end_column,
+                snippet,
+            })
+        }
+        Place::Span(_) => None,
+    }
+}
+
+/// 1-based character columns of a span within a raw line (1, 1 when unknown).
+fn columns_of(raw: Option<&str>, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
+    match (raw, span) {
+        (Some(raw), Some(span)) => {
+            let start = raw
+                .get(..span.start)
+                .map(|s| s.chars().count())
+                .unwrap_or(0)
+                + 1;
+            let end = raw.get(..span.end).map(|s| s.chars().count()).unwrap_or(0) + 1;
+            (start, end)
+        }
+        _ => (1, 1),
+    }
+}
+
+/// A CSV row's own text as the snippet; personal cells are marked for masking.
+fn csv_snippet(
+    raw: &str,
+    row: &Row,
+    span: Option<std::ops::Range<usize>>,
+    layout: &Layout,
+) -> Snippet {
+    let personal = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| layout.personal.get(*i).copied().unwrap_or(false))
+        .filter_map(|(_, c)| c.span.clone())
+        .collect();
+    Snippet {
+        text: raw.to_string(),
+        first_line: row.place.line,
+        span: span.unwrap_or(0..raw.len()),
+        personal,
+    }
+}
+
+/// A spreadsheet or JSON row shown as `A | B | C`, with the cell underlined.
+fn spreadsheet_snippet(layout: &Layout, row: &Row, col: Option<usize>) -> Snippet {
+    let mut text = String::new();
+    let mut span = 0..0;
+    let mut personal = Vec::new();
+    for (i, cell) in row.cells.iter().enumerate() {
+        if i > 0 {
+            text.push_str(" | ");
+        }
+        let start = text.len();
+        text.push_str(&cell.text);
+        if Some(i) == col {
+            span = start..text.len();
+        }
+        if layout.personal.get(i).copied().unwrap_or(false) {
+            personal.push(start..text.len());
+        }
+    }
+    if col.is_none() || span.is_empty() {
+        span = 0..text.len();
+    }
+    Snippet {
+        text,
+        first_line: row.place.line,
+        span,
+        personal,
+    }
+}
