@@ -199,20 +199,23 @@ impl<'g> Evaluator<'g> {
                 let item = self.eval(item)?;
                 let key = self.eval(key)?;
                 let key_text = key.to_string();
-                let slot = match self.groups.iter().position(|(n, _, _)| *n == into.text) {
+                let slot = match self.groups.iter().position(|g| g.name == into.text) {
                     Some(i) => i,
                     None => {
-                        self.groups
-                            .push((into.text.clone(), Vec::new(), HashMap::new()));
+                        self.groups.push(Group {
+                            name: into.text.clone(),
+                            entries: Vec::new(),
+                            index: HashMap::new(),
+                        });
                         self.groups.len() - 1
                     }
                 };
-                let (_, entries, index) = &mut self.groups[slot];
-                match index.get(&key_text) {
-                    Some(i) => entries[*i].1.push(item),
+                let group = &mut self.groups[slot];
+                match group.index.get(&key_text) {
+                    Some(i) => group.entries[*i].1.push(item),
                     None => {
-                        index.insert(key_text, entries.len());
-                        entries.push((key, vec![item]));
+                        group.index.insert(key_text, group.entries.len());
+                        group.entries.push((key, vec![item]));
                     }
                 }
             }
