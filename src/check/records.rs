@@ -45,11 +45,7 @@ pub struct RecordRef {
 
 impl RecordRef {
     pub fn cell_text(&self, col: usize) -> &str {
-        self.row
-            .cells
-            .get(col)
-            .map(|c| c.text.as_str())
-            .unwrap_or("")
+        self.row.cells.get(col).map(|c| &*c.text).unwrap_or("")
     }
 
     /// The cell of a named column, or `none` when the table has no such column.

@@ -186,7 +186,13 @@ impl Value {
                     origin: None,
                 })
             }
-            Value::Cell(rec, col) => Some(Text::plain(rec.cell_text(*col))),
+            Value::Cell(rec, col) => Some(Text::plain(
+                rec.row
+                    .cells
+                    .get(*col)
+                    .map(|c| c.text.clone())
+                    .unwrap_or_else(|| Arc::from("")),
+            )),
             Value::Number(_)
             | Value::Money(_)
             | Value::Date(_)
@@ -323,6 +329,10 @@ impl fmt::Display for Value {
 /// Equality as policies see it: text compares by content, numbers and money by value.
 pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        (Value::Text(x), Value::Text(y)) => x.value == y.value,
+        (Value::Cell(r, c), Value::Text(t)) | (Value::Text(t), Value::Cell(r, c)) => {
+            r.cell_text(*c) == &*t.value
+        }
         (Value::None, Value::None) => true,
         (Value::None, _) | (_, Value::None) => false,
         (Value::Bool(x), Value::Bool(y)) => x == y,

@@ -12,8 +12,9 @@ pub struct Decoded {
     pub encoding: &'static str,
 }
 
-pub fn decode_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+/// Decode a file's bytes. Valid UTF-8 (the common case) is taken over without a copy.
+pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             return Err(undecodable(enc.name()));
@@ -23,8 +24,8 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
             encoding: enc.name(),
         });
     }
-    if let Some(enc) = utf16_without_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if let Some(enc) = utf16_without_bom(&bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
         if !had_errors {
             return Ok(Decoded {
                 text: text.into_owned(),
@@ -32,19 +33,22 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, ReadError> {
             });
         }
     }
-    if looks_binary(bytes) {
+    if looks_binary(&bytes) {
         return Err(ReadError {
             message: "this file is binary, not text".into(),
             help: Some("check the file's extension: bylaw reads .md and .txt files as text".into()),
         });
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: s.to_string(),
-            encoding: UTF_8.name(),
-        });
-    }
-    let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => {
+            return Ok(Decoded {
+                text,
+                encoding: UTF_8.name(),
+            });
+        }
+        Err(e) => e.into_bytes(),
+    };
+    let (text, had_errors) = GB18030.decode_without_bom_handling(&bytes);
     if !had_errors {
         return Ok(Decoded {
             text: text.into_owned(),
@@ -99,16 +103,21 @@ mod tests {
 
     #[test]
     fn decodes_utf8_bom_gbk_and_utf16() {
-        assert_eq!(decode_text("\u{feff}结论".as_bytes()).unwrap().text, "结论");
+        assert_eq!(
+            decode_text("\u{feff}结论".as_bytes().to_vec())
+                .unwrap()
+                .text,
+            "结论"
+        );
         let (gbk, _, _) = GB18030.encode("市场调研报告");
-        let d = decode_text(&gbk).unwrap();
+        let d = decode_text(gbk.into_owned()).unwrap();
         assert_eq!(d.text, "市场调研报告");
         assert_eq!(d.encoding, "GB18030");
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "引言".encode_utf16() {
             utf16.extend(u.to_le_bytes());
         }
-        assert_eq!(decode_text(&utf16).unwrap().text, "引言");
+        assert_eq!(decode_text(utf16).unwrap().text, "引言");
     }
 
     #[test]
@@ -117,11 +126,11 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        assert_eq!(decode_text(&bytes).unwrap().text, "Research report\n结论");
+        assert_eq!(decode_text(bytes).unwrap().text, "Research report\n结论");
     }
 
     #[test]
     fn rejects_binary() {
-        assert!(decode_text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").is_err());
+        assert!(decode_text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()).is_err());
     }
 }

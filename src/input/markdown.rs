@@ -1482,6 +1482,183 @@ mod tests {
     }
 
     #[test]
+    fn one_item_lists_followed_by_text_are_headings() {
+        let text = "# 外卖包装调研报告\n\n【内部资料】仅限运营组\n\n1. 引言\n\n投诉上升。\n\n2. 调研方法\n\n抽检 300 单。\n\n3. 调研结果\n\n| 指标 | 值 |\n|---|---|\n| 洒漏率 | 4.3% |\n\n4) 结论\n\n杯盖不足。\n";
+        let doc = read_markdown("r.md", text);
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (1, "外卖包装调研报告", false),
+                (7, "1. 引言", false),
+                (7, "2. 调研方法", false),
+                (7, "3. 调研结果", false),
+                (8, "4) 结论", false),
+            ]
+        );
+        let normalized: Vec<_> = doc.headings.iter().map(|h| h.normalized.as_str()).collect();
+        assert_eq!(
+            normalized,
+            vec!["外卖包装调研报告", "引言", "调研方法", "调研结果", "结论"]
+        );
+        for h in &doc.headings {
+            assert_eq!(doc.source.slice(h.text.span), h.text.text);
+        }
+        let h = &doc.headings[1];
+        assert_eq!(h.text.span.start, text.find("1. 引言").unwrap());
+        assert_eq!(h.body_start, text.find("\n投诉").unwrap());
+        assert_eq!(h.section_end, text.find("2. 调研").unwrap());
+        // The `#` section holds them; the heading lines are heading lines.
+        assert_eq!(doc.headings[0].section_end, text.len());
+        assert!(lines(&doc).contains(&(LineKind::Heading, "调研方法")));
+        assert!(!lines(&doc).iter().any(|l| l.0 == LineKind::ListItem));
+        assert_eq!(doc.title.as_ref().unwrap().text, "外卖包装调研报告");
+        assert_well_formed(&doc);
+    }
+
+    #[test]
+    fn one_item_list_headings_rank_with_other_pseudo_headings() {
+        // `一、` first seen → 7, `1.` → 8; an empty list heading before a sibling of its parent.
+        let text =
+            "一、总则\n\n正文\n\n1. 引言\n\n**二、方法**\n\n正文\n\n1. 问卷\n\n- 抽样\n\n正文\n";
+        let doc = read_markdown("r.md", text);
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (7, "一、总则", false),
+                (8, "1. 引言", true),
+                (7, "二、方法", false),
+                (8, "1. 问卷", false),
+                (9, "抽样", false),
+            ]
+        );
+        let h = &doc.headings[1];
+        assert_eq!(h.section_end, text.find("**二、").unwrap());
+        assert_eq!(doc.source.slice(doc.headings[4].text.span), "抽样");
+        assert_eq!(doc.title.as_ref().unwrap().text, "一、总则");
+        // Markup inside the item: the heading points at its whole line.
+        let text = "# T\n\n1. **引言**\n\n文字\n";
+        let doc = read_markdown("r.md", text);
+        let h = &doc.headings[1];
+        assert_eq!(
+            (h.text.text.as_str(), h.normalized.as_str()),
+            ("1. 引言", "引言")
+        );
+        assert_eq!(doc.source.slice(h.text.span), "1. **引言**");
+        assert_well_formed(&doc);
+    }
+
+    #[test]
+    fn lists_that_stay_lists() {
+        for text in [
+            // Two or more items: a list of points.
+            "# T\n\n1. 引言\n2. 方法\n\n正文\n",
+            "# T\n\n1. 引言\n\n2. 方法\n\n正文\n",
+            "# T\n\n- 第一点\n- 第二点\n\n正文\n",
+            // Not followed by text.
+            "# T\n\n1. 引言\n",
+            "# T\n\n1. 引言\n\n---\n\n正文\n",
+            "# T\n\n1. 引言\n\n> 引用\n",
+            "# T\n\n1. 引言\n\n- 甲\n- 乙\n",
+            // Introduced by a colon.
+            "# T\n\n活动步骤：\n\n1. 签到\n\n现场领取物料。\n",
+            "# T\n\n注意 **步骤:**\n\n- 签到\n\n现场领取物料。\n",
+            // A sentence, a label, a long line, a trailing colon or full stop.
+            "# T\n\n1. 我们在上海调研，覆盖三个区\n\n正文\n",
+            "# T\n\n1. 地点: 上海\n\n正文\n",
+            "# T\n\n1. 这是一个非常非常非常非常非常非常非常非常非常非常长的列表项目文字\n\n正文\n",
+            "# T\n\n1. 预算：\n\n正文\n",
+            "# T\n\n1. Ends with a stop.\n\n正文\n",
+            // More than one line, or more than text, in the item.
+            "# T\n\n1. 引言\n   续行\n\n正文\n",
+            "# T\n\n1. 引言\n   - 子项\n\n正文\n",
+            "# T\n\n1. 引言\n\n   第二段\n\n正文\n",
+            // Not at the top level.
+            "# T\n\n> 1. 引言\n>\n> 正文\n",
+            "# T\n\n- 甲\n\n  1. 引言\n\n  正文\n",
+        ] {
+            let doc = read_markdown("l.md", text);
+            assert_eq!(headings(&doc), vec![(1, "T", false)], "{text:?}");
+            assert_well_formed(&doc);
+        }
+        // The label stays a label.
+        let doc = read_markdown("l.md", "# T\n\n1. 地点: 上海\n\n正文\n");
+        assert_eq!(labels(&doc), vec![("地点", "上海")]);
+    }
+
+    #[test]
+    fn numbering_before_a_colon_makes_a_pseudo_heading() {
+        let text = "# 报告\n\n第一部分：研究背景\n\n文字\n\n**第二部分：调研方法**\n\n文字\n\n第三部分：我们认为，市场仍在增长。\n";
+        let doc = read_markdown("r.md", text);
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (1, "报告", false),
+                (7, "第一部分：研究背景", false),
+                (7, "第二部分：调研方法", false),
+            ]
+        );
+        assert_eq!(doc.headings[1].normalized, "研究背景");
+        assert_eq!(doc.headings[2].normalized, "调研方法");
+        assert!(doc.labels.is_empty(), "{:?}", labels(&doc));
+        assert_well_formed(&doc);
+    }
+
+    #[test]
+    fn title_skips_stamps_without_a_hash_heading() {
+        let cases = [
+            (
+                "【内部资料】仅限品牌部\n2027年度品牌推广计划\n\n正文。\n",
+                "2027年度品牌推广计划",
+            ),
+            (
+                "密级：内部\n\n**2027年度品牌推广计划**\n\n**一、目标**\n\n正文。\n",
+                "2027年度品牌推广计划",
+            ),
+            (
+                "> [CONFIDENTIAL] Brand team only\n\nPromotion Plan\n",
+                "Promotion Plan",
+            ),
+            (
+                "CONFIDENTIAL – INTERNAL USE ONLY\n\n机密★一年\n\n调研计划\n",
+                "调研计划",
+            ),
+            // All stamps: the first line.
+            ("密级：内部\n\n〔机密〕\n", "密级：内部"),
+            // What follows is a section heading: the first line stays the title.
+            ("【内部资料】\n\n一、推广目标\n\n正文。\n", "【内部资料】"),
+            ("【内部资料】\n\n1. 引言\n\n正文。\n", "【内部资料】"),
+            (
+                "Q3 Store Events: Review\n\nSales\nSales grew.\n",
+                "Q3 Store Events: Review",
+            ),
+            // A `#` heading wins anyway.
+            ("**机密**\n\n# 调研报告\n", "调研报告"),
+        ];
+        for (text, want) in cases {
+            let doc = read_markdown("t.md", text);
+            assert_eq!(
+                doc.title.as_ref().map(|t| t.text.as_str()),
+                Some(want),
+                "{text:?}"
+            );
+            assert_well_formed(&doc);
+        }
+        // The stamps are still lines (and labels).
+        let doc = read_markdown("t.md", "密级：内部\n\n【内部资料】\n\n推广计划\n");
+        assert_eq!(
+            lines(&doc),
+            vec![
+                (LineKind::Prose, "密级：内部"),
+                (LineKind::Prose, "【内部资料】"),
+                (LineKind::Prose, "推广计划"),
+            ]
+        );
+        assert_eq!(labels(&doc), vec![("密级", "内部")]);
+        let title = doc.title.unwrap();
+        assert_eq!(doc.source.slice(title.span), "推广计划");
+    }
+
+    #[test]
     fn emptiness() {
         let text = "# 报告\n## 引言\n## 方法\n### 问卷\n内容\n## 结果\n<!-- 待补充 -->\n## 列表\n- a\n## 表格\n| a | b |\n|---|---|\n| 1 | 2 |\n## 代码\n```\nx\n```\n## 结论\n";
         let doc = read_markdown("r.md", text);
@@ -1749,6 +1926,12 @@ mod tests {
             "<!--",
             "a <!-- b",
             "\u{FEFF}---\nk: v\n---\n",
+            "1. a\n\nb",
+            "1.\n\nb",
+            "- \n\nb",
+            "1. `a`\n\n|x|\n|-|\n",
+            "- a\n\n* b\n\n1) c\n\nd",
+            "【\n\n★",
         ] {
             assert_well_formed(&read_markdown("g.md", text));
         }

@@ -48,7 +48,7 @@ pub fn read_document(path: &Path, name: &str, file_type: FileType) -> Result<Doc
         message: format!("cannot read this file: {}", io_reason(&e)),
         help: None,
     })?;
-    let text = decode::decode_text(&bytes)?;
+    let text = decode::decode_text(bytes)?;
     Ok(match file_type {
         FileType::Markdown => markdown::read_markdown(name, &text.text),
         FileType::Text => text::read_text(name, &text.text),

@@ -831,6 +831,141 @@ mod tests {
     }
 
     #[test]
+    fn numbering_before_a_colon_makes_a_heading_not_a_label() {
+        let text = "研究报告\n\n第一部分：研究背景\n文字。\n第二部分：调研方法\n文字。\n\nPart 3: Results\ntext\nSection 4: Findings\ntext\nChapter 5: Conclusion\ntext\n第二章：调研方法\n文字。\n1. 预算：5万元\n";
+        let doc = read_text("r.txt", text);
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (1, "第一部分：研究背景", false),
+                (1, "第二部分：调研方法", false),
+                (2, "Part 3: Results", false),
+                (3, "Section 4: Findings", false),
+                (4, "Chapter 5: Conclusion", false),
+                (5, "第二章：调研方法", false),
+            ]
+        );
+        let normalized: Vec<_> = doc.headings.iter().map(|h| h.normalized.as_str()).collect();
+        assert_eq!(
+            normalized,
+            vec![
+                "研究背景",
+                "调研方法",
+                "results",
+                "findings",
+                "conclusion",
+                "调研方法"
+            ]
+        );
+        // Only the real label is a label; the numbered lines are heading lines.
+        assert_eq!(doc.labels.len(), 1);
+        assert_eq!(doc.labels[0].normalized, "预算");
+        assert!(
+            doc.lines
+                .iter()
+                .any(|l| l.kind == LineKind::Heading && l.text == "Part 3: Results")
+        );
+        assert_spans_exact(&doc);
+        // A sentence after the numbering is not a heading, and not a label either.
+        let doc = read_text("r.txt", "报告\n第一部分：我们认为，市场仍在增长。\n");
+        assert!(doc.headings.is_empty() && doc.labels.is_empty());
+    }
+
+    #[test]
+    fn stamp_lines() {
+        for line in [
+            "密级：内部",
+            "编号：MK-2027-001",
+            "Classification: Internal",
+            "【内部资料】仅限品牌部",
+            "[CONFIDENTIAL] Brand team only",
+            "〔机密〕",
+            "［内部］",
+            "机密★一年",
+            "★ 内部资料",
+            "CONFIDENTIAL – INTERNAL USE ONLY",
+            "INTERNAL",
+        ] {
+            assert!(is_stamp_line(line), "{line:?}");
+        }
+        for line in [
+            "",
+            "2027年度品牌推广计划",
+            "Quarterly Promotion Plan Q3",
+            "第一部分：研究背景",
+            "Part 4: Conclusion",
+            "【】",
+            "【未闭合",
+            "(Draft) Promotion Plan",
+            "Q3",
+            "2027",
+            "内部资料",
+        ] {
+            assert!(!is_stamp_line(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn title_skips_stamps_above_it() {
+        let text = "【内部资料】仅限品牌部\n2027年度品牌推广计划\n\n一、推广目标\n认知度提升。\n";
+        let doc = read_text("n.txt", text);
+        let title = doc.title.as_ref().unwrap();
+        assert_eq!(title.text, "2027年度品牌推广计划");
+        assert_eq!(doc.source.slice(title.span), title.text);
+        // The stamp is still a line, and neither a heading nor the title.
+        assert_eq!(doc.lines[0].text, "【内部资料】仅限品牌部");
+        assert_eq!(doc.lines[0].kind, LineKind::Prose);
+        assert_eq!(headings(&doc), vec![(1, "一、推广目标", false)]);
+
+        let cases = [
+            ("密级：内部\n编号：MK-1\n\n推广计划\n\n正文。\n", "推广计划"),
+            (
+                "[CONFIDENTIAL] Brand team\nPromotion Plan\n\nText.\n",
+                "Promotion Plan",
+            ),
+            ("〔机密〕\n机密★一年\n调研报告\n", "调研报告"),
+            (
+                "CONFIDENTIAL – INTERNAL USE ONLY\n\nResearch Report\n",
+                "Research Report",
+            ),
+            // All stamps: the first line.
+            ("密级：内部\n【内部资料】\n", "密级：内部"),
+            // What follows the stamp is a section heading: no title line of its own.
+            (
+                "【内部资料】仅限品牌部\n一、推广目标\n认知度提升。\n",
+                "【内部资料】仅限品牌部",
+            ),
+            (
+                "Q3 Store Events: Review\n\nSales\nSales grew.\n",
+                "Q3 Store Events: Review",
+            ),
+            ("\n\n2027年度品牌推广计划\n", "2027年度品牌推广计划"),
+            // A table row is never skipped, even in capitals.
+            ("| NAME | ID |\n| AB | 1 |\n\n报告\n", "| NAME | ID |"),
+        ];
+        for (text, want) in cases {
+            let doc = read_text("t.txt", text);
+            assert_eq!(
+                doc.title.as_ref().map(|t| t.text.as_str()),
+                Some(want),
+                "{text:?}"
+            );
+            assert_spans_exact(&doc);
+        }
+        // The labelled stamp is still a label.
+        let doc = read_text("t.txt", "密级：内部\n推广计划\n");
+        assert_eq!(doc.labels.len(), 1);
+        assert_eq!(doc.labels[0].normalized, "密级");
+        // A standalone line after the title is still a heading, stamps before it or not.
+        let doc = read_text(
+            "t.txt",
+            "【内部资料】\nCampaign Review\n\nSales\nSales grew.\n",
+        );
+        assert_eq!(doc.title.as_ref().unwrap().text, "Campaign Review");
+        assert_eq!(headings(&doc), vec![(1, "Sales", false)]);
+    }
+
+    #[test]
     fn standalone_headings() {
         let doc = read_text(
             "r.txt",
@@ -1015,6 +1150,11 @@ mod tests {
             "\r",
             "\r\n\r\n",
             "第一部分\n",
+            "第一部分：\n",
+            "【\n",
+            "【】\n",
+            "★\n",
+            "Part 1:\nA\n",
         ] {
             let _ = read_text("g.txt", text);
         }

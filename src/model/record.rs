@@ -60,7 +60,8 @@ pub struct RowPlace {
 /// One cell's text and where it is.
 #[derive(Debug, Clone)]
 pub struct Cell {
-    pub text: String,
+    /// Shared, so that policies can look at a cell many times without copying it.
+    pub text: Arc<str>,
     /// Byte range of the cell within [`RowPlace::raw`], when known (CSV).
     pub span: Option<std::ops::Range<usize>>,
 }

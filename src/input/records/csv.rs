@@ -24,7 +24,7 @@ const SNIFF_RECORDS: usize = 20;
 const SNIFF_BYTES: usize = 64 * 1024;
 
 pub(super) fn read_csv(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     display: &str,
     is_tsv: bool,
     pick: &HeaderPicker,
@@ -111,7 +111,7 @@ pub(super) fn read_csv(
             .into_iter()
             .enumerate()
             .map(|(i, text)| Cell {
-                text,
+                text: text.into(),
                 span: spans.get(i).cloned(),
             })
             .collect();
@@ -177,7 +177,7 @@ impl<'t> Records<'t> {
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(text[offset..].as_bytes());
+            .from_reader(&text.as_bytes()[offset..]);
         Records {
             text,
             offset,
@@ -602,7 +602,7 @@ mod tests {
         assert!(p[1].message.contains("never closed"));
         let rows = rows(&events);
         assert_eq!(texts(rows[0]), ["1", "ab"]);
-        assert_eq!(rows[1].cells[1].text, "open\n3,x\n");
+        assert_eq!(&*rows[1].cells[1].text, "open\n3,x\n");
         let raw = rows[1].place.raw.as_deref().unwrap();
         assert_eq!(&raw[rows[1].cells[1].span.clone().unwrap()], "\"open\n3,x");
     }
@@ -634,7 +634,7 @@ mod tests {
         let rows = rows(&events);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].place.line, 3);
-        assert_eq!(rows[1].cells[0].text, "Once upon \r\na time");
+        assert_eq!(&*rows[1].cells[0].text, "Once upon \r\na time");
         assert_eq!(rows[2].place.line, 5);
         assert!(problems(&events).is_empty());
         // commons-csv bom.csv: BOM before the header.
@@ -645,7 +645,7 @@ mod tests {
         assert!(
             rows_of(&events)
                 .iter()
-                .any(|r| r.cells.iter().any(|c| c.text == "中国人"))
+                .any(|r| r.cells.iter().any(|c| &*c.text == "中国人"))
         );
         // a 0-byte file with another extension is not a CSV; an empty CSV has no rows.
         let path = temp_file(".csv", b"");

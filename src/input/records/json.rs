@@ -22,7 +22,7 @@ use crate::model::record::{Cell, RecordFormat, Row, RowPlace, Table};
 const MAX_PENDING: usize = 1000;
 
 pub(super) fn read_json(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     display: &str,
     json_lines: bool,
     pick: &HeaderPicker,
@@ -185,13 +185,13 @@ fn drive(
         Item::Record(record) => {
             let mut cells: Vec<Cell> = (0..table.header.len())
                 .map(|_| Cell {
-                    text: String::new(),
+                    text: Arc::from(""),
                     span: None,
                 })
                 .collect();
             for (key, value) in record.fields {
                 match column.get(&key) {
-                    Some(&i) => cells[i].text = value,
+                    Some(&i) => cells[i].text = value.into(),
                     None => {
                         if unknown_keys.insert(key.clone()) {
                             on(problem(

@@ -8,10 +8,12 @@
 //! [`Event::Problem`] and the file goes on; only a file that cannot be opened or decoded at all
 //! is a [`ReadError`].
 //!
-//! Event order for one file: for each table, optionally some problems that concern the whole
-//! file (before any `Table` event, e.g. "the file has no rows", or a sheet that could not be
-//! read — its message names the sheet), then either `Unrecognised` or `Table` followed by its
-//! rows and the problems found in them, each problem right before the row it concerns.
+//! Event order for one file: for each table either `Unrecognised`, or `Table` followed by its
+//! rows, each problem with a record coming right before that record's row (or in its place,
+//! when the record is skipped). A problem that concerns no row — "the file has no rows", a
+//! JSON syntax error that stops the file, a spreadsheet sheet that cannot be read (its message
+//! names the sheet; it may follow the previous sheet's rows, so do not attribute it to that
+//! table) — comes where it is found.
 
 mod csv;
 mod json;
@@ -73,15 +75,15 @@ pub fn read_records(
     match ext.as_str() {
         "csv" | "tsv" => {
             let bytes = read_bytes(path)?;
-            csv::read_csv(&bytes, display, ext == "tsv", pick, on)
+            csv::read_csv(bytes, display, ext == "tsv", pick, on)
         }
         "json" => {
             let bytes = read_bytes(path)?;
-            json::read_json(&bytes, display, false, pick, on)
+            json::read_json(bytes, display, false, pick, on)
         }
         "jsonl" | "ndjson" => {
             let bytes = read_bytes(path)?;
-            json::read_json(&bytes, display, true, pick, on)
+            json::read_json(bytes, display, true, pick, on)
         }
         "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => {
             spreadsheet::read_workbook(path, &ext, display, pick, on)
@@ -115,13 +117,18 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Decode a text record file (CSV, JSON), with help that fits record files.
-fn decode(bytes: &[u8], what: &str) -> Result<String, ReadError> {
+fn decode(bytes: Vec<u8>, what: &str) -> Result<String, ReadError> {
     super::decode::decode_text(bytes)
         .map(|d| d.text)
         .map_err(|e| ReadError {
             message: e.message,
             help: Some(format!(
-                "save the {what} as UTF-8 (or GBK/GB18030) text; in Excel: \"Save As\" → \"CSV UTF-8\""
+                "save the {what} as UTF-8 (or GBK/GB18030) text{}",
+                if what.contains("CSV") {
+                    "; in Excel: Save As → \"CSV UTF-8\""
+                } else {
+                    ""
+                }
             )),
         })
 }
@@ -212,7 +219,7 @@ mod tests {
     }
 
     pub(super) fn texts(row: &Row) -> Vec<&str> {
-        row.cells.iter().map(|c| c.text.as_str()).collect()
+        row.cells.iter().map(|c| &*c.text).collect()
     }
 
     /// A picker that accepts the first candidate row as the header.
