@@ -45,7 +45,9 @@ fn render(findings: &[Finding], files: usize) -> String {
     human::render(findings, Summary::of(findings, files), &opts)
 }
 
-/// `qa/` holds an independent review's files, still being triaged: not part of the suite.
+/// `qa/` holds an independent review's files: their expected findings (and the verdicts on
+/// the open questions) are in `qa/README.md`; they are snapshotted but named freely, so the
+/// compliant/violating checks below do not apply to them.
 fn in_qa(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "qa")
 }
@@ -69,7 +71,7 @@ fn fixtures() -> Vec<PathBuf> {
 #[test]
 fn human_output_per_fixture() {
     insta::glob!("fixtures/documents/**/*.{md,txt}", |path| {
-        if path.file_name().is_some_and(|n| n == "README.md") || in_qa(path) {
+        if path.file_name().is_some_and(|n| n == "README.md") {
             return;
         }
         let (findings, files) = check(path);
@@ -117,20 +119,30 @@ fn every_rule_fires_somewhere_and_is_silent_somewhere() {
             }
         }
     }
-    let never_fired: Vec<&str> = pack
+    let record_kinds: Vec<&str> = pack
+        .kinds
+        .iter()
+        .filter(|k| k.is_records())
+        .map(|k| k.name.as_str())
+        .collect();
+    let document_rules: Vec<&str> = pack
         .rules
         .iter()
+        .filter(|r| !r.applies.iter().all(|a| record_kinds.contains(&a.as_str())))
         .map(|r| r.id.as_str())
+        .collect();
+    let never_fired: Vec<&str> = document_rules
+        .iter()
+        .copied()
         .filter(|id| !fired.contains(*id))
         .collect();
     assert!(
         never_fired.is_empty(),
         "rules no fixture triggers: {never_fired:?}"
     );
-    let never_silent: Vec<&str> = pack
-        .rules
+    let never_silent: Vec<&str> = document_rules
         .iter()
-        .map(|r| r.id.as_str())
+        .copied()
         .filter(|id| !silent.contains(*id))
         .collect();
     assert!(

@@ -791,7 +791,9 @@ impl<'s> Builder<'s> {
         let item = line.mapped.spanned(line.mapped.trimmed(), line.span);
         let marker_span = Span::new(lh.start.min(line.span.start), line.span.start);
         let marker = self.source.slice(marker_span).trim();
-        let mut text = if marker.is_empty() || !matches!(lh.style, PseudoStyle::Numbered(_)) {
+        // An ordered list's marker is numbering; a bullet is not.
+        let ordered = marker.starts_with(|c: char| c.is_ascii_digit());
+        let mut text = if !ordered {
             item
         } else {
             let whole = Span::new(marker_span.start, line.span.end);
@@ -1535,6 +1537,17 @@ mod tests {
         assert_eq!(h.section_end, text.find("**二、").unwrap());
         assert_eq!(doc.source.slice(doc.headings[4].text.span), "抽样");
         assert_eq!(doc.title.as_ref().unwrap().text, "一、总则");
+        // A bullet item numbered in its text takes that numbering's style; the bullet is not
+        // part of the heading.
+        let doc = read_markdown("r.md", "# T\n\n- 一、引言\n\n正文\n\n二、方法\n\n正文\n");
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (1, "T", false),
+                (7, "一、引言", false),
+                (7, "二、方法", false)
+            ]
+        );
         // Markup inside the item: the heading points at its whole line.
         let text = "# T\n\n1. **引言**\n\n文字\n";
         let doc = read_markdown("r.md", text);
