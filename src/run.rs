@@ -314,7 +314,7 @@ fn check_record_file(
             }
         }
         Event::Row(row) => tables.row(row),
-        Event::Problem(p) => problems.push(Finding::input_line_error(
+        Event::Problem(p) => problems.push(Finding::input_line_warning(
             MALFORMED_RECORD,
             &c.display,
             p.line,

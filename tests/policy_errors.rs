@@ -149,6 +149,8 @@ fn reference_examples_load() {
         // Rename to avoid clashing with the pack's own ids and names.
         let code = code
             .replace("rule campaign-review/", "rule example/")
+            .replace("rule customers/", "rule example/")
+            .replace("kind staff", "kind example-staff")
             .replace("clause 4.1.5", "clause 99.1")
             .replace("kind research-plan", "kind example-kind")
             .replace("let total_words", "let example_words")

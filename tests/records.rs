@@ -60,7 +60,11 @@ fn file_name(f: &Finding) -> &str {
 fn human_output_per_folder() {
     for folder in folders() {
         let (findings, files) = check(&folder);
-        let name = folder.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         for f in &findings {
             assert!(
                 !file_name(f).starts_with("compliant"),
@@ -69,7 +73,10 @@ fn human_output_per_folder() {
                 f.message
             );
         }
-        for entry in std::fs::read_dir(&folder).expect("folder").filter_map(Result::ok) {
+        for entry in std::fs::read_dir(&folder)
+            .expect("folder")
+            .filter_map(Result::ok)
+        {
             let file = entry.file_name().to_string_lossy().to_string();
             if file.starts_with("violating") {
                 assert!(
@@ -107,7 +114,10 @@ fn every_record_rule_fires_somewhere() {
         .map(|r| r.id.as_str())
         .filter(|id| !fired.contains(*id))
         .collect();
-    assert!(silent.is_empty(), "record rules no fixture triggers: {silent:?}");
+    assert!(
+        silent.is_empty(),
+        "record rules no fixture triggers: {silent:?}"
+    );
 }
 
 /// Personal data (phones, e-mails) from the fixtures never appears unmasked in any format,
@@ -115,7 +125,8 @@ fn every_record_rule_fires_somewhere() {
 #[test]
 fn no_personal_data_leaks() {
     let phone = regex::Regex::new(r"1[3-9]\d{9}").expect("regex");
-    let email = regex::Regex::new(r"[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("regex");
+    let email =
+        regex::Regex::new(r"[A-Za-z0-9._%+-]{2,}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("regex");
     for folder in folders() {
         let (findings, files) = check(&folder);
         let summary = Summary::of(&findings, files);
@@ -125,7 +136,11 @@ fn no_personal_data_leaks() {
         ] {
             for re in [&phone, &email] {
                 if let Some(m) = re.find(&text) {
-                    panic!("{}: unmasked `{}` in output:\n{text}", folder.display(), m.as_str());
+                    panic!(
+                        "{}: unmasked `{}` in output:\n{text}",
+                        folder.display(),
+                        m.as_str()
+                    );
                 }
             }
         }

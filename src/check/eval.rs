@@ -637,7 +637,9 @@ fn contains(hay: &Value, needle: &Value) -> bool {
 }
 
 fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Value {
-    let money = matches!(l, Value::Money(_)) || matches!(r, Value::Money(_));
+    // Money divided by money is a ratio, not money.
+    let ratio = op == BinOp::Div && matches!((l, r), (Value::Money(_), Value::Money(_)));
+    let money = !ratio && (matches!(l, Value::Money(_)) || matches!(r, Value::Money(_)));
     let wrap = |d: Decimal| {
         if money {
             Value::Money(d)

@@ -580,6 +580,21 @@ fn build() -> Library {
         },
     );
     func(
+        "round",
+        vec![req("number", Type::Number), opt("digits", Type::Number)],
+        Type::Number,
+        "the number rounded to `digits` decimal places (default 0), half away from zero",
+        |a| {
+            let digits = whole(&a[1]).unwrap_or(0).clamp(0, 10) as u32;
+            let strategy = rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+            match &a[0] {
+                Value::Number(n) => Value::Number(n.round_dp_with_strategy(digits, strategy)),
+                Value::Money(n) => Value::Money(n.round_dp_with_strategy(digits, strategy)),
+                _ => Value::None,
+            }
+        },
+    );
+    func(
         "boolean",
         vec![req("text", Type::Text)],
         Type::Bool,
@@ -1383,12 +1398,14 @@ fn text_any(hay: &Value, needles: &Value, test: fn(&str, &str) -> bool) -> Value
 fn first_number(s: &str) -> Option<Decimal> {
     let folded = crate::model::normalize::fold_width(s);
     let start = folded.find(|c: char| c.is_ascii_digit())?;
+    let negative = folded[..start].ends_with('-');
     let num: String = folded[start..]
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
         .filter(|c| *c != ',')
         .collect();
-    num.trim_end_matches('.').parse().ok()
+    let n: Decimal = num.trim_end_matches('.').parse().ok()?;
+    Some(if negative { -n } else { n })
 }
 
 fn lines_of(v: &Value, set: LineSet) -> Value {

@@ -91,35 +91,56 @@ pub fn columns_present(kind: &KindDef, row: &[String], only: Option<&[String]>) 
         .count()
 }
 
-/// Choose the header row (among the first rows) and the kind. `by_name` is the kind the file
-/// name names, if any: then the header is the row with most of its columns. Otherwise the
-/// header is the first row whose cells identify a kind (two or more identifying columns),
-/// and the kind with the most identifying columns wins.
+/// Choose the header row (among the first rows) and the kind of one table.
+///
+/// The header is the first row whose cells identify a kind (two or more of its identifying
+/// columns; failing that, one), and the kind with the most identifying columns wins. The kind
+/// the file name names (`by_name`) wins unless a row identifies another kind more strongly —
+/// so the complaint sheet of `客户信息.xlsx` is still checked as a complaint log. When nothing
+/// identifies any kind, a named kind takes the row with most of its columns.
 pub fn pick_header(
     kinds: &[&KindDef],
     by_name: Option<&KindDef>,
     rows: &[Vec<String>],
 ) -> Option<(usize, String)> {
-    if let Some(kind) = by_name {
-        let best = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (columns_present(kind, r, None), i))
-            .filter(|(n, _)| *n > 0)
-            .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)));
-        return Some((best.map(|(_, i)| i).unwrap_or(0), kind.name.clone()));
-    }
-    for (i, row) in rows.iter().enumerate() {
-        let best = kinds
-            .iter()
-            .map(|k| (columns_present(k, row, Some(&k.identify)), *k))
-            .filter(|(n, _)| *n >= 2)
-            .max_by_key(|(n, _)| *n);
-        if let Some((_, k)) = best {
-            return Some((i, k.name.clone()));
+    let identified = |min: usize| {
+        rows.iter().enumerate().find_map(|(i, row)| {
+            kinds
+                .iter()
+                .map(|k| (columns_present(k, row, Some(&k.identify)), *k))
+                .filter(|(n, _)| *n >= min)
+                .max_by_key(|(n, _)| *n)
+                .map(|(n, k)| (i, n, k))
+        })
+    };
+    let by_header = identified(2).or_else(|| identified(1));
+    match (by_name, by_header) {
+        (Some(named), Some((i, n, k))) => {
+            // Another kind wins only when the row identifies it by more columns than the
+            // named kind has in that row at all (a roster's 员工编号/姓名 do not make it an
+            // appraisal sheet; a complaint sheet in a customer workbook is a complaint log).
+            let named_strength = columns_present(named, &rows[i], None);
+            if k.name != named.name && n > named_strength {
+                Some((i, k.name.clone()))
+            } else {
+                Some((best_row(named, rows), named.name.clone()))
+            }
         }
+        (Some(named), None) => Some((best_row(named, rows), named.name.clone())),
+        (None, Some((i, _, k))) => Some((i, k.name.clone())),
+        (None, None) => None,
     }
-    None
+}
+
+/// The row with most of the kind's columns (the first such), or the first row.
+fn best_row(kind: &KindDef, rows: &[Vec<String>]) -> usize {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| (columns_present(kind, r, None), i))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)))
+        .map(|(_, i)| i)
+        .unwrap_or(0)
 }
 
 /// Map a table's header onto a kind's columns.
@@ -322,6 +343,12 @@ pub fn record_location(place: &Place) -> Option<RecordLocation> {
                 None => spreadsheet_snippet(&rec.layout, row, *col),
             });
             let (column, end_column) = columns_of(row.place.raw.as_deref(), span);
+            let place = match (&table.sheet, &cell) {
+                (Some(sheet), Some(cell)) => Some(format!("{sheet}!{cell}")),
+                (Some(sheet), None) => Some(format!("{sheet}, row {}", row.place.line)),
+                (None, _) if row.place.raw.is_none() => Some(format!("record {}", row.place.row)),
+                _ => None,
+            };
             Some(RecordLocation {
                 sheet: table.sheet.clone(),
                 cell,
@@ -331,6 +358,7 @@ pub fn record_location(place: &Place) -> Option<RecordLocation> {
                 column,
                 end_column,
                 snippet,
+                place,
             })
         }
         Place::Header(layout, col) => {
@@ -370,6 +398,7 @@ pub fn record_location(place: &Place) -> Option<RecordLocation> {
                 column,
                 end_column,
                 snippet,
+                place: table.sheet.as_ref().map(|s| format!("{s}, header")),
             })
         }
         Place::Span(_) => None,

@@ -289,7 +289,9 @@ impl fmt::Display for Value {
         match self {
             Value::None => f.write_str("none"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => write!(f, "{}", n.normalize()),
+            // Long fractions (hours, averages) are shown to six places; policies round with
+            // `round(x, 1)` for fewer.
+            Value::Number(n) => write!(f, "{}", n.round_dp(6).normalize()),
             Value::Money(m) => f.write_str(&format_money(*m)),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
             Value::DateTime(d) => write!(f, "{}", d.format("%Y-%m-%d %H:%M:%S")),

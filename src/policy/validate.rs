@@ -701,7 +701,9 @@ impl<'a> Validator<'a> {
                         let _ = span;
                     }
                 }
-                if lt == Type::Money || rt == Type::Money {
+                if op == BinOp::Div && lt == Type::Money && rt == Type::Money {
+                    Type::Number
+                } else if lt == Type::Money || rt == Type::Money {
                     Type::Money
                 } else {
                     Type::Number

@@ -53,6 +53,9 @@ pub struct RecordLocation {
     pub end_column: usize,
     /// The row as text, for human output.
     pub snippet: Option<Snippet>,
+    /// Where the snippet stands when it is not the file's own text: `Sheet1!C17` for a
+    /// spreadsheet, `record 3` for JSON.
+    pub place: Option<String>,
 }
 
 /// A piece of text to show under a finding, with the span to underline.
@@ -126,14 +129,16 @@ impl Finding {
         }
     }
 
-    /// An error about one line of an input (a malformed record) that does not stop the file.
-    pub fn input_line_error(
+    /// A warning about one line of an input (a malformed record) that does not stop the file:
+    /// the rest of the file is still checked.
+    pub fn input_line_warning(
         rule: &str,
         file: &str,
         line: usize,
         message: impl Into<String>,
     ) -> Finding {
         let mut f = Finding::input_error(rule, file, message, None);
+        f.severity = Severity::Warning;
         f.record = Some(RecordLocation {
             sheet: None,
             cell: None,
@@ -143,6 +148,7 @@ impl Finding {
             column: 1,
             end_column: 1,
             snippet: None,
+            place: None,
         });
         f
     }

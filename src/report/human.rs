@@ -78,7 +78,10 @@ impl Diagnostic for Report<'_> {
 fn title(f: &Finding, opts: &RenderOptions) -> String {
     let message = opts.mask(&f.message);
     if f.clauses.is_empty() {
-        format!("{}: {message}", f.file)
+        match &f.record {
+            Some(r) if r.snippet.is_none() => format!("{}:{}: {message}", f.file, r.line),
+            _ => format!("{}: {message}", f.file),
+        }
     } else {
         format!("[{}] {message}", f.clauses.join(", "))
     }
@@ -94,6 +97,9 @@ pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> S
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width.max(60))
         .with_links(false);
+    // A spreadsheet or JSON row is shown as `A | B | C`: its columns are not the file's, so
+    // the header names the place (`Sheet1!C17`, `record 3`) instead of `line:column`.
+    let placed = handler.clone().without_primary_span_start();
     let mut masked_sources: HashMap<String, String> = HashMap::new();
     let mut out = String::new();
     for f in findings {
@@ -123,6 +129,11 @@ pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> S
             source,
         };
         let mut s = String::new();
+        let handler = if f.record.as_ref().is_some_and(|r| r.place.is_some()) {
+            &placed
+        } else {
+            &handler
+        };
         if handler.render_report(&mut s, &report).is_err() {
             s = format!("{}: {}\n", f.file, report.title);
         }
@@ -167,12 +178,11 @@ pub fn config_error(e: &crate::config::ConfigError) -> miette::Report {
     }
 }
 
-/// The name shown above a record snippet: the file, and for spreadsheets the sheet and cell.
+/// The name shown above a record snippet: the file, and where in it (sheet and cell, record).
 fn record_name(f: &Finding, r: &super::finding::RecordLocation) -> String {
-    match (&r.sheet, &r.cell) {
-        (Some(sheet), Some(cell)) => format!("{} [{sheet}!{cell}]", f.file),
-        (Some(sheet), None) => format!("{} [{sheet}]", f.file),
-        _ => f.file.clone(),
+    match &r.place {
+        Some(place) => format!("{} [{place}]", f.file),
+        None => f.file.clone(),
     }
 }
 
