@@ -64,6 +64,9 @@ struct CheckArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Also list every file checked, with its kind and encoding (on standard error).
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -114,6 +117,16 @@ fn check(args: CheckArgs) -> ExitCode {
         color,
         width: 100,
     };
+    if args.verbose {
+        let mut err = std::io::stderr().lock();
+        for f in &outcome.files {
+            let kind = f.kind.as_deref().unwrap_or("(no kind recognised)");
+            let _ = match f.encoding {
+                Some(enc) => writeln!(err, "{}: {kind}, read as {enc}", f.file),
+                None => writeln!(err, "{}: {kind}", f.file),
+            };
+        }
+    }
     let summary = Summary::of(&outcome.findings, outcome.files_checked);
     let text = match args.policy.format {
         Format::Human => human::render(&outcome.findings, summary, &opts),

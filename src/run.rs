@@ -44,9 +44,19 @@ pub struct Options {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub files_checked: usize,
-    /// Each checked file (as reported) and the kind it was recognised as.
-    pub kinds: Vec<(String, Option<String>)>,
+    /// Each checked file, with the kind it was recognised as and how it was read.
+    pub files: Vec<FileReport>,
     pub as_of: NaiveDate,
+}
+
+/// What was made of one file (for `--verbose`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileReport {
+    /// The file as reported.
+    pub file: String,
+    pub kind: Option<String>,
+    /// The text encoding it was read in (text files).
+    pub encoding: Option<&'static str>,
 }
 
 /// Why a run could not start (exit code 2).
@@ -213,7 +223,7 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         .par_iter()
         .map(|c| check_document_file(c, &recognizer, &checker, &corpus_kinds))
         .collect();
-    let mut kinds = Vec::with_capacity(walked.files.len());
+    let mut files = Vec::with_capacity(walked.files.len());
     for (c, done) in document_files.iter().zip(checked) {
         findings.extend(done.findings);
         if let (Some(kind), Some(doc)) = (&done.kind, done.keep) {
@@ -223,7 +233,11 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
                 .or_default()
                 .push(Value::Document(doc));
         }
-        kinds.push((c.display.clone(), done.kind));
+        files.push(FileReport {
+            file: c.display.clone(),
+            kind: done.kind,
+            encoding: done.encoding,
+        });
     }
     let checked: Vec<Checked> = record_files
         .par_iter()
@@ -231,14 +245,18 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         .collect();
     for (c, done) in record_files.iter().zip(checked) {
         findings.extend(done.findings);
-        kinds.push((c.display.clone(), done.kind));
+        files.push(FileReport {
+            file: c.display.clone(),
+            kind: done.kind,
+            encoding: done.encoding,
+        });
     }
-    kinds.sort();
+    files.sort();
     finding::sort(&mut findings);
     Ok(Outcome {
         findings,
         files_checked: walked.files.len(),
-        kinds,
+        files,
         as_of,
     })
 }
@@ -247,6 +265,7 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
 struct Checked {
     findings: Vec<Finding>,
     kind: Option<String>,
+    encoding: Option<&'static str>,
     /// The document, when cross-source rules need documents of its kind.
     keep: Option<Arc<Document>>,
 }
@@ -259,7 +278,7 @@ fn check_document_file(
     corpus_kinds: &[String],
 ) -> Checked {
     match input::read_document(&c.path, &c.display, c.file_type) {
-        Ok(doc) => {
+        Ok((doc, encoding)) => {
             let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
             let title = doc.title.as_ref().map(|t| t.text.as_str());
             let kind = recognizer
@@ -274,6 +293,7 @@ fn check_document_file(
             Checked {
                 findings,
                 kind,
+                encoding: Some(encoding),
                 keep,
             }
         }
@@ -282,6 +302,7 @@ fn check_document_file(
                 UNREADABLE, &c.display, e.message, e.help,
             )],
             kind: None,
+            encoding: None,
             keep: None,
         },
     }
@@ -333,6 +354,7 @@ fn check_record_file(
     Checked {
         findings,
         kind,
+        encoding: None,
         keep: None,
     }
 }

@@ -32,7 +32,7 @@ fn check_with_kind(path: &Path) -> (Vec<Finding>, usize, Option<String>) {
         ..Options::default()
     })
     .unwrap_or_else(|e| panic!("the built-in pack must load: {e:?}"));
-    let kind = outcome.kinds.first().and_then(|(_, k)| k.clone());
+    let kind = outcome.files.first().and_then(|f| f.kind.clone());
     (outcome.findings, outcome.files_checked, kind)
 }
 

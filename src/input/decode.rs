@@ -1,6 +1,8 @@
-//! Turning a text file's bytes into text: UTF-8 (with or without BOM), UTF-16 with BOM, and
-//! the GBK/GB18030 files that Chinese Windows tools write. Bytes that decode as none of these
-//! are an error, never mojibake checked as if it were text.
+//! Turning a text file's bytes into text: UTF-8 (with or without BOM), UTF-16 (with BOM, or
+//! detected), and legacy encodings guessed by a detector (chardetng, Firefox's): above all the
+//! GBK/GB18030 files Chinese Windows tools write, but also Big5 (traditional Chinese, which
+//! must not be read as GBK) and Windows-1252. Bytes that do not decode cleanly in the guessed
+//! encoding are an error, never mojibake checked as if it were text.
 
 use encoding_rs::{Encoding, GB18030, UTF_8};
 
@@ -48,14 +50,23 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
         }
         Err(e) => e.into_bytes(),
     };
-    let (text, had_errors) = GB18030.decode_without_bom_handling(&bytes);
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // GBK is a subset of GB18030: decode with the superset, name it as detected.
+    let enc = if guess == encoding_rs::GBK {
+        GB18030
+    } else {
+        guess
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
     if !had_errors {
         return Ok(Decoded {
             text: text.into_owned(),
-            encoding: "GB18030",
+            encoding: guess.name(),
         });
     }
-    Err(undecodable("UTF-8 or GB18030"))
+    Err(undecodable(&format!("UTF-8 or {}", guess.name())))
 }
 
 fn undecodable(tried: &str) -> ReadError {
@@ -112,7 +123,7 @@ mod tests {
         let (gbk, _, _) = GB18030.encode("市场调研报告");
         let d = decode_text(gbk.into_owned()).unwrap();
         assert_eq!(d.text, "市场调研报告");
-        assert_eq!(d.encoding, "GB18030");
+        assert!(matches!(d.encoding, "GBK" | "gb18030"), "{}", d.encoding);
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "引言".encode_utf16() {
             utf16.extend(u.to_le_bytes());
@@ -127,6 +138,33 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         assert_eq!(decode_text(bytes).unwrap().text, "Research report\n结论");
+    }
+
+    /// The shared corpora's Sun Tzu in GBK and in Big5 decode to their UTF-8 references: the
+    /// Big5 decoy is not read as GBK.
+    #[test]
+    fn gbk_and_big5_from_the_corpora() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/text");
+        for (legacy, reference) in [
+            (
+                "sunzi-bingfa-simplified-gbk.txt",
+                "sunzi-bingfa-simplified-utf-8.txt",
+            ),
+            (
+                "sunzi-bingfa-traditional-big5.txt",
+                "sunzi-bingfa-traditional-utf-8.txt",
+            ),
+            ("candide-windows-1252.txt", "candide-utf-8.txt"),
+        ] {
+            let bytes = std::fs::read(dir.join(legacy)).expect("corpus file");
+            let expected = std::fs::read_to_string(dir.join(reference)).expect("reference");
+            let decoded = decode_text(bytes).expect("decodes");
+            assert_eq!(
+                decoded.text, expected,
+                "{legacy} read as {}",
+                decoded.encoding
+            );
+        }
     }
 
     #[test]

@@ -42,16 +42,21 @@ pub struct ReadError {
     pub help: Option<String>,
 }
 
-/// Read and parse one document; `name` is the path as reported.
-pub fn read_document(path: &Path, name: &str, file_type: FileType) -> Result<Document, ReadError> {
+/// Read and parse one document; returns it with the text encoding it was read in.
+pub fn read_document(
+    path: &Path,
+    name: &str,
+    file_type: FileType,
+) -> Result<(Document, &'static str), ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         message: format!("cannot read this file: {}", io_reason(&e)),
         help: None,
     })?;
     let text = decode::decode_text(bytes)?;
+    let encoding = text.encoding;
     Ok(match file_type {
-        FileType::Markdown => markdown::read_markdown(name, &text.text),
-        FileType::Text => text::read_text(name, &text.text),
+        FileType::Markdown => (markdown::read_markdown(name, &text.text), encoding),
+        FileType::Text => (text::read_text(name, &text.text), encoding),
         FileType::Records => {
             return Err(ReadError {
                 message: "records are not documents".into(),
