@@ -59,14 +59,20 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
     } else {
         guess
     };
-    let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
-    if !had_errors {
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: guess.name(),
-        });
+    // The guess first; GB18030 (what Chinese Windows tools write) when the guess fails.
+    for (enc, name) in [(enc, guess.name()), (GB18030, GB18030.name())] {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
+        // Single-byte encodings decode any byte; C1 control characters in the result mean
+        // the guess is wrong (or the file is not text), so it is reported rather than checked.
+        let implausible = text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c));
+        if !had_errors && !implausible {
+            return Ok(Decoded {
+                text: text.into_owned(),
+                encoding: name,
+            });
+        }
     }
-    Err(undecodable(&format!("UTF-8 or {}", guess.name())))
+    Err(undecodable(&format!("UTF-8, {} or GB18030", guess.name())))
 }
 
 fn undecodable(tried: &str) -> ReadError {
