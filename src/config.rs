@@ -30,6 +30,8 @@ pub struct Config {
     #[serde(default)]
     pub exclude: Vec<String>,
     pub as_of: Option<String>,
+    /// Files larger than this many MiB are reported, not read.
+    pub max_file_mb: Option<u64>,
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
     #[serde(default)]

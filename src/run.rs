@@ -194,6 +194,9 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         exclude: globset(&config.exclude, "exclude")?,
     };
     let corpus_kinds = policies.corpus_kinds();
+    let limits = Limits {
+        max_file_bytes: config.max_file_mb.unwrap_or(DEFAULT_MAX_FILE_MB) * 1024 * 1024,
+    };
     let mut checker = Checker::new(Arc::new(policies), settings, as_of);
 
     let paths = if options.paths.is_empty() {
@@ -221,7 +224,11 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
     // Documents first: record rules may look documents up (`documents(kind)`).
     let checked: Vec<Checked> = document_files
         .par_iter()
-        .map(|c| check_document_file(c, &recognizer, &checker, &corpus_kinds))
+        .map(|c| {
+            guarded(c, limits, || {
+                check_document_file(c, &recognizer, &checker, &corpus_kinds)
+            })
+        })
         .collect();
     let mut files = Vec::with_capacity(walked.files.len());
     for (c, done) in document_files.iter().zip(checked) {
@@ -241,7 +248,7 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
     }
     let checked: Vec<Checked> = record_files
         .par_iter()
-        .map(|c| check_record_file(c, &recognizer, &checker))
+        .map(|c| guarded(c, limits, || check_record_file(c, &recognizer, &checker)))
         .collect();
     for (c, done) in record_files.iter().zip(checked) {
         findings.extend(done.findings);
@@ -356,5 +363,57 @@ fn check_record_file(
         kind,
         encoding: None,
         keep: None,
+    }
+}
+
+/// Bounds on what one file may cost.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_file_bytes: u64,
+}
+
+/// Files larger than this many MiB are reported, not read (`max_file_mb` in bylaw.toml).
+pub const DEFAULT_MAX_FILE_MB: u64 = 512;
+
+/// Check one file within its bounds: a file over the size limit is reported unread, and a
+/// panic inside a reader (a bug, or a third-party parser's) becomes an error for that file
+/// while the run goes on.
+fn guarded(c: &walk::Candidate, limits: Limits, check: impl FnOnce() -> Checked) -> Checked {
+    let failed = |message: String, help: &str| Checked {
+        findings: vec![Finding::input_error(
+            UNREADABLE,
+            &c.display,
+            message,
+            Some(help.to_string()),
+        )],
+        kind: None,
+        encoding: None,
+        keep: None,
+    };
+    if let Ok(meta) = std::fs::metadata(&c.path)
+        && meta.len() > limits.max_file_bytes
+    {
+        return failed(
+            format!(
+                "this file is {} MiB, over the limit of {} MiB",
+                meta.len() / (1024 * 1024),
+                limits.max_file_bytes / (1024 * 1024)
+            ),
+            "raise `max_file_mb` in bylaw.toml to check it",
+        );
+    }
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)) {
+        Ok(checked) => checked,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            failed(
+                format!("bylaw failed while reading this file: {what}"),
+                "this is a bug in bylaw or a library it uses; the other files were checked",
+            )
+        }
     }
 }

@@ -315,3 +315,43 @@ fn config_params_override_policy_defaults() {
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(err.contains("did you mean `min_customer_tiers`?"), "{err}");
 }
+
+#[test]
+fn files_over_the_size_limit_are_reported_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "调研报告.md", COMPLIANT_REPORT);
+    write(dir.path(), "bylaw.toml", "max_file_mb = 0\n");
+    let json = json_of(&run(dir.path(), &["check", ".", "--format", "json"], 1));
+    assert_eq!(json["diagnostics"][0]["rule"], "bylaw/unreadable");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("over the limit of 0 MiB")),
+        "{json}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_and_linked_files_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "docs/调研报告.md", COMPLIANT_REPORT);
+    std::os::unix::fs::symlink(dir.path().join("docs"), dir.path().join("docs/loop"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(
+        dir.path().join("docs/调研报告.md"),
+        dir.path().join("linked_调研报告.md"),
+    )
+    .expect("symlink");
+    let json = json_of(&run(dir.path(), &["check", ".", "--format", "json"], 1));
+    assert_eq!(json["summary"]["files_checked"], 2, "{json}");
+    let diags = json["diagnostics"].as_array().expect("array");
+    assert_eq!(diags.len(), 1, "{json}");
+    assert_eq!(diags[0]["rule"], "bylaw/unreadable");
+    assert!(
+        diags[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.contains("loop")),
+        "{json}"
+    );
+}

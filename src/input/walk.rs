@@ -77,7 +77,8 @@ pub fn walk(paths: &[PathBuf], filters: &Filters) -> Walked {
             continue;
         }
         let walker = WalkDir::new(root)
-            .follow_links(false)
+            // Symlinked deliverables are checked; a link loop is reported by the walk.
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
