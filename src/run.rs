@@ -211,9 +211,13 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         .map(|p| {
             let rule = if p.unsupported { UNSUPPORTED } else { UNREADABLE };
             let help = p.unsupported.then(|| {
-                "bylaw reads documents (.md, .txt) and records (.csv, .xlsx, .xls, .ods, .json, .jsonl)".to_string()
+                "bylaw reads documents (.md, .txt, .docx) and records (.csv, .xlsx, .xls, .ods, .json, .jsonl); convert the file to one of these to check it".to_string()
             });
-            Finding::input_error(rule, &p.display, p.message.clone(), help)
+            let mut f = Finding::input_error(rule, &p.display, p.message.clone(), help);
+            if p.unsupported && !p.explicit {
+                f.severity = Severity::Warning;
+            }
+            f
         })
         .collect();
     let (record_files, document_files): (Vec<&walk::Candidate>, Vec<&walk::Candidate>) = walked

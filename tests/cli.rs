@@ -355,3 +355,23 @@ fn symlink_loops_are_reported_and_linked_files_checked() {
         "{json}"
     );
 }
+
+#[test]
+fn unread_deliverables_in_a_folder_are_warnings_named_ones_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "调研报告.md", COMPLIANT_REPORT);
+    write(dir.path(), "archive/2019年调研报告.pdf", "%PDF-1.4");
+    write(dir.path(), "archive/photo.png", "not a deliverable");
+    let json = json_of(&run(dir.path(), &["check", ".", "--format", "json"], 0));
+    let diags = json["diagnostics"].as_array().expect("array");
+    assert_eq!(diags.len(), 1, "{json}");
+    assert_eq!(diags[0]["rule"], "bylaw/unsupported");
+    assert_eq!(diags[0]["severity"], "warning");
+    assert_eq!(diags[0]["file"], "archive/2019年调研报告.pdf");
+    let json = json_of(&run(
+        dir.path(),
+        &["check", "archive/2019年调研报告.pdf", "--format", "json"],
+        1,
+    ));
+    assert_eq!(json["diagnostics"][0]["severity"], "error");
+}

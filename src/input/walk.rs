@@ -19,12 +19,41 @@ pub struct Candidate {
     pub file_type: FileType,
 }
 
-/// A path that could not be walked, or a named file bylaw cannot read.
+/// A path that could not be walked, or a file bylaw cannot read.
 #[derive(Debug, Clone)]
 pub struct WalkProblem {
     pub display: String,
     pub message: String,
     pub unsupported: bool,
+    /// Named on the command line (an error), rather than met in a folder (a warning).
+    pub explicit: bool,
+}
+
+/// Deliverable formats bylaw does not read: met in a folder they are reported (as warnings),
+/// so an audit never takes an unchecked deliverable for a checked one.
+const UNREAD_DELIVERABLES: [&str; 10] = [
+    "pdf", "doc", "wps", "rtf", "odt", "pages", "ppt", "pptx", "docm", "dotx",
+];
+
+fn unread_deliverable(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    UNREAD_DELIVERABLES.contains(&ext.as_str()).then_some(ext)
+}
+
+fn unsupported_message(path: &Path) -> String {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => "PDF files are not read: this deliverable was not checked".into(),
+        Some("doc") | Some("wps") => {
+            "legacy Word (.doc/.wps) files are not read: this deliverable was not checked".into()
+        }
+        Some(ext) => format!(".{ext} files are not read: this file was not checked"),
+        None => "bylaw cannot read this type of file".into(),
+    }
 }
 
 #[derive(Debug, Default)]
@@ -57,6 +86,7 @@ pub fn walk(paths: &[PathBuf], filters: &Filters) -> Walked {
                 display: display_path(root),
                 message: "no such file or directory".into(),
                 unsupported: false,
+                explicit: true,
             });
             continue;
         }
@@ -70,8 +100,9 @@ pub fn walk(paths: &[PathBuf], filters: &Filters) -> Walked {
                 }),
                 None => out.problems.push(WalkProblem {
                     display,
-                    message: "bylaw cannot read this type of file".into(),
+                    message: unsupported_message(root),
                     unsupported: true,
+                    explicit: true,
                 }),
             }
             continue;
@@ -86,13 +117,21 @@ pub fn walk(paths: &[PathBuf], filters: &Filters) -> Walked {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let display = display_path(e.path());
-                    if let Some(file_type) = FileType::of(e.path())
-                        && filters.keeps(&display)
-                    {
+                    if !filters.keeps(&display) {
+                        continue;
+                    }
+                    if let Some(file_type) = FileType::of(e.path()) {
                         out.files.push(Candidate {
                             path: e.path().to_path_buf(),
                             display,
                             file_type,
+                        });
+                    } else if unread_deliverable(e.path()).is_some() {
+                        out.problems.push(WalkProblem {
+                            message: unsupported_message(e.path()),
+                            display,
+                            unsupported: true,
+                            explicit: false,
                         });
                     }
                 }
@@ -107,6 +146,7 @@ pub fn walk(paths: &[PathBuf], filters: &Filters) -> Walked {
                         .map(super::io_reason)
                         .unwrap_or_else(|| err.to_string()),
                     unsupported: false,
+                    explicit: false,
                 }),
             }
         }
