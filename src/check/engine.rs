@@ -34,7 +34,7 @@ pub struct Checker {
 /// The names a rule sees: the policy's constants plus `document` or `records`, `kind`,
 /// `as_of`.
 pub struct RuleScope<'a> {
-    base: &'a HashMap<String, Value>,
+    base: &'a rustc_hash::FxHashMap<String, Value>,
     corpus: &'a HashMap<String, Vec<Value>>,
     document: Value,
     records: Value,

@@ -5,8 +5,8 @@
 //! and ill-typed calls, so what remains are the gaps real documents have (no budget table, no
 //! title), and a policy handles those with `if x != none` or `??`.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -38,7 +38,8 @@ pub trait Globals {
 
 pub struct Evaluator<'g> {
     globals: Arc<dyn Globals + 'g>,
-    locals: Vec<(Arc<str>, Value)>,
+    /// Local bindings; names borrow from the policy's AST, so binding costs no allocation.
+    locals: Vec<(&'g str, Value)>,
     /// The rule's default message, used by `report` without a message.
     default_message: Option<&'g StringLit>,
     /// The rule's help, rendered with the names in scope at each `report`.
@@ -49,12 +50,12 @@ pub struct Evaluator<'g> {
     /// `first_seen` memory, per call site: key → (row, line) of the first record with it.
     seen: HashMap<usize, HashMap<Box<str>, (u32, u32)>>,
     /// `group … into NAME` collections.
-    groups: Vec<Group>,
+    groups: Vec<Group<'g>>,
 }
 
 /// A `group … by KEY into NAME` collection: keys in first-seen order with their items.
-struct Group {
-    name: String,
+struct Group<'g> {
+    name: &'g str,
     entries: Vec<(Value, Vec<Value>)>,
     /// Key text → index into `entries`.
     index: HashMap<String, usize>,
@@ -77,7 +78,7 @@ impl<'g> Evaluator<'g> {
             help,
             reported: Vec::new(),
             fuel: 50_000_000,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             groups: Vec::new(),
         }
     }
@@ -97,7 +98,7 @@ impl<'g> Evaluator<'g> {
     }
 
     /// Run statements whose bindings stay visible afterwards (a record rule's prelude).
-    pub fn run_keep(&mut self, stmts: &[Stmt]) -> Result<(), OutOfFuel> {
+    pub fn run_keep(&mut self, stmts: &'g [Stmt]) -> Result<(), OutOfFuel> {
         for stmt in stmts {
             self.stmt(stmt)?;
         }
@@ -111,25 +112,25 @@ impl<'g> Evaluator<'g> {
                 .into_iter()
                 .map(|(k, items)| (Arc::from(k.to_string().as_str()), Value::list(items)))
                 .collect();
-            self.bind(&name, Value::Map(Arc::new(map)));
+            self.bind(name, Value::Map(Arc::new(map)));
         }
     }
 
-    pub fn bind(&mut self, name: &str, value: Value) {
-        self.locals.push((Arc::from(name), value));
+    pub fn bind(&mut self, name: &'g str, value: Value) {
+        self.locals.push((name, value));
     }
 
     fn lookup(&self, name: &str) -> Value {
         self.locals
             .iter()
             .rev()
-            .find(|(n, _)| &**n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
             .or_else(|| self.globals.global(name).cloned())
             .unwrap_or(Value::None)
     }
 
-    pub fn run(&mut self, stmts: &[Stmt]) -> Result<(), OutOfFuel> {
+    pub fn run(&mut self, stmts: &'g [Stmt]) -> Result<(), OutOfFuel> {
         let depth = self.locals.len();
         for stmt in stmts {
             self.stmt(stmt)?;
@@ -138,7 +139,7 @@ impl<'g> Evaluator<'g> {
         Ok(())
     }
 
-    fn stmt(&mut self, stmt: &Stmt) -> Result<(), OutOfFuel> {
+    fn stmt(&mut self, stmt: &'g Stmt) -> Result<(), OutOfFuel> {
         self.burn()?;
         match stmt {
             Stmt::Let { name, value } => {
@@ -199,13 +200,17 @@ impl<'g> Evaluator<'g> {
                 let item = self.eval(item)?;
                 let key = self.eval(key)?;
                 let key_text = key.to_string();
-                let slot = match self.groups.iter().position(|g| g.name == into.text) {
+                let slot = match self
+                    .groups
+                    .iter()
+                    .position(|g| g.name == into.text.as_str())
+                {
                     Some(i) => i,
                     None => {
                         self.groups.push(Group {
-                            name: into.text.clone(),
+                            name: into.text.as_str(),
                             entries: Vec::new(),
-                            index: HashMap::new(),
+                            index: HashMap::default(),
                         });
                         self.groups.len() - 1
                     }
@@ -231,7 +236,7 @@ impl<'g> Evaluator<'g> {
         Ok(())
     }
 
-    fn bind_pattern(&mut self, binding: &Binding, item: (Value, Option<Value>)) {
+    fn bind_pattern(&mut self, binding: &'g Binding, item: (Value, Option<Value>)) {
         match (&binding.second, item) {
             (None, (v, None)) => self.bind(&binding.first.text, v),
             (None, (k, Some(_))) => self.bind(&binding.first.text, k),
@@ -295,7 +300,7 @@ impl<'g> Evaluator<'g> {
         Ok(value)
     }
 
-    pub fn eval(&mut self, expr: &Expr) -> Result<Value, OutOfFuel> {
+    pub fn eval(&mut self, expr: &'g Expr) -> Result<Value, OutOfFuel> {
         self.burn()?;
         Ok(match &expr.kind {
             ExprKind::None => Value::None,
@@ -472,7 +477,7 @@ impl<'g> Evaluator<'g> {
     fn args(
         &mut self,
         params: &[super::library::Param],
-        args: &[crate::policy::ast::Arg],
+        args: &'g [crate::policy::ast::Arg],
         receiver: Option<Value>,
     ) -> Result<Vec<Value>, OutOfFuel> {
         let mut values = vec![Value::None; params.len()];
@@ -500,7 +505,7 @@ impl<'g> Evaluator<'g> {
         Ok(values)
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr) -> Result<Value, OutOfFuel> {
+    fn binary(&mut self, op: BinOp, lhs: &'g Expr, rhs: &'g Expr) -> Result<Value, OutOfFuel> {
         // Short-circuiting operators first.
         match op {
             BinOp::And => {
@@ -558,15 +563,19 @@ fn is_personal(v: &Value) -> bool {
 }
 
 /// Items of an iterable value: list items, or map entries as (key, value).
-fn iterate(v: &Value) -> Vec<(Value, Option<Value>)> {
-    match v {
-        Value::List(items) => items.iter().map(|i| (i.clone(), None)).collect(),
-        Value::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| (Value::text(k.clone()), Some(v.clone())))
-            .collect(),
-        _ => Vec::new(),
-    }
+fn iterate(v: &Value) -> impl Iterator<Item = (Value, Option<Value>)> + '_ {
+    let list = match v {
+        Value::List(items) => items.as_slice(),
+        _ => &[],
+    };
+    let map = match v {
+        Value::Map(entries) => entries.as_slice(),
+        _ => &[],
+    };
+    list.iter().map(|i| (i.clone(), None)).chain(
+        map.iter()
+            .map(|(k, v)| (Value::text(k.clone()), Some(v.clone()))),
+    )
 }
 
 pub fn get_field(v: &Value, name: &str) -> Value {

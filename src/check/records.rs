@@ -6,7 +6,7 @@
 //! the end, where `group … into NAME` collections are complete). Rows are never all held in
 //! memory unless a rule groups them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -146,7 +146,7 @@ fn best_row(kind: &KindDef, rows: &[Vec<String>]) -> usize {
 /// Map a table's header onto a kind's columns.
 pub fn layout(table: Arc<Table>, kind: &KindDef) -> Layout {
     let headers: Vec<String> = table.header.iter().map(|h| normalize_header(h)).collect();
-    let mut columns = HashMap::new();
+    let mut columns = HashMap::default();
     let mut names = vec![None; headers.len()];
     for (name, synonyms) in &kind.columns {
         let normalized: Vec<String> = synonyms.iter().map(|s| normalize_header(s)).collect();

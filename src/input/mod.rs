@@ -2,6 +2,7 @@
 //! model (Markdown and plain text for now).
 
 pub mod decode;
+pub mod docx;
 pub mod kind;
 pub mod markdown;
 pub mod records;

@@ -11,6 +11,8 @@ mod lower;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -93,13 +95,13 @@ pub struct ParamInfo {
 pub struct PolicySet {
     pub clauses: BTreeMap<String, String>,
     pub kinds: Vec<KindDef>,
-    pub globals: HashMap<String, Value>,
+    pub globals: FxHashMap<String, Value>,
     pub params: Vec<ParamInfo>,
     pub rules: Vec<Rule>,
 }
 
 /// The policy's constants, as seen while evaluating other constants.
-struct Constants<'a>(&'a HashMap<String, Value>);
+struct Constants<'a>(&'a FxHashMap<String, Value>);
 
 impl Globals for Constants<'_> {
     fn global(&self, name: &str) -> Option<&Value> {
@@ -464,7 +466,7 @@ pub fn load(
     }
 }
 
-fn evaluate_constant(expr: &Expr, globals: &HashMap<String, Value>) -> Value {
+fn evaluate_constant(expr: &Expr, globals: &FxHashMap<String, Value>) -> Value {
     let mut ev = Evaluator::new(Arc::new(Constants(globals)), None, None);
     ev.eval(expr).unwrap_or(Value::None)
 }

@@ -7,7 +7,7 @@
 //! `mc:AlternateContent`, one branch; text boxes are paragraphs of their own after the
 //! paragraph that anchors them.
 
-use super::xml::{Ns, NodeId, Tree};
+use super::xml::{NodeId, Ns, Tree};
 
 /// Most cells one `w:gridSpan` / `w:gridBefore` pads a row with.
 const MAX_PAD: usize = 63;
@@ -161,7 +161,8 @@ impl<'t> Walker<'t> {
                     }
                 }
                 (Ns::W, "sym") => {
-                    if visible && let Some(ch) = sym_char(tree.attr(c, "font"), tree.attr(c, "char"))
+                    if visible
+                        && let Some(ch) = sym_char(tree.attr(c, "font"), tree.attr(c, "char"))
                     {
                         text.push(ch);
                     }
@@ -188,8 +189,15 @@ impl<'t> Walker<'t> {
                 // not text.
                 (
                     Ns::W,
-                    "pPr" | "rt" | "footnoteReference" | "endnoteReference" | "annotationRef"
-                    | "footnoteRef" | "endnoteRef" | "separator" | "continuationSeparator"
+                    "pPr"
+                    | "rt"
+                    | "footnoteReference"
+                    | "endnoteReference"
+                    | "annotationRef"
+                    | "footnoteRef"
+                    | "endnoteRef"
+                    | "separator"
+                    | "continuationSeparator"
                     | "softHyphen",
                 ) => {}
                 (Ns::Mc, "AlternateContent") => {

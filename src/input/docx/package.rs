@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
-use zip::read::HasZipMetadata;
 use zip::result::ZipError;
 
 use super::DocxLimits;
@@ -124,17 +123,23 @@ impl<'a> Package<'a> {
             return Err(PartError::Fatal(part_too_big(part, limits.max_part_size)));
         }
         if file.size() > remaining {
-            return Err(PartError::Fatal(total_too_big(limits.max_total_uncompressed)));
+            return Err(PartError::Fatal(total_too_big(
+                limits.max_total_uncompressed,
+            )));
         }
         let cap = limits.max_part_size.min(remaining);
         let mut out = Vec::new();
-        let read = (&mut file).take(cap.saturating_add(1)).read_to_end(&mut out);
+        let read = (&mut file)
+            .take(cap.saturating_add(1))
+            .read_to_end(&mut out);
         let n = out.len() as u64;
         if n > limits.max_part_size {
             return Err(PartError::Fatal(part_too_big(part, limits.max_part_size)));
         }
         if n > remaining {
-            return Err(PartError::Fatal(total_too_big(limits.max_total_uncompressed)));
+            return Err(PartError::Fatal(total_too_big(
+                limits.max_total_uncompressed,
+            )));
         }
         self.total += n;
         match read {

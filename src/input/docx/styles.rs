@@ -54,7 +54,8 @@ pub(crate) fn outline_level(val: &str) -> Option<u8> {
 
 /// Numbering from a `w:numPr`: `numId 0` removes it.
 pub(crate) fn numbering(tree: &Tree, num_pr: u32) -> bool {
-    tree.child_val(num_pr, "numId").is_none_or(|v| v.trim() != "0")
+    tree.child_val(num_pr, "numId")
+        .is_none_or(|v| v.trim() != "0")
 }
 
 impl Styles {
