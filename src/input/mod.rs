@@ -18,6 +18,8 @@ use crate::model::Document;
 pub enum FileType {
     Markdown,
     Text,
+    /// Word documents (.docx).
+    Docx,
     /// CSV, spreadsheets, JSON: read as records.
     Records,
 }
@@ -28,6 +30,7 @@ impl FileType {
         match ext.as_str() {
             "md" | "markdown" | "mdown" | "mkd" => Some(FileType::Markdown),
             "txt" | "text" => Some(FileType::Text),
+            "docx" | "docm" => Some(FileType::Docx),
             "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "json" | "jsonl" | "ndjson" => {
                 Some(FileType::Records)
             }
@@ -53,12 +56,15 @@ pub fn read_document(
         message: format!("cannot read this file: {}", io_reason(&e)),
         help: None,
     })?;
+    if file_type == FileType::Docx {
+        return docx::read_docx(&bytes, name, &docx::DocxLimits::default()).map(|d| (d, "docx"));
+    }
     let text = decode::decode_text(bytes)?;
     let encoding = text.encoding;
     Ok(match file_type {
         FileType::Markdown => (markdown::read_markdown(name, &text.text), encoding),
         FileType::Text => (text::read_text(name, &text.text), encoding),
-        FileType::Records => {
+        FileType::Records | FileType::Docx => {
             return Err(ReadError {
                 message: "records are not documents".into(),
                 help: None,

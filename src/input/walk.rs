@@ -31,8 +31,8 @@ pub struct WalkProblem {
 
 /// Deliverable formats bylaw does not read: met in a folder they are reported (as warnings),
 /// so an audit never takes an unchecked deliverable for a checked one.
-const UNREAD_DELIVERABLES: [&str; 10] = [
-    "pdf", "doc", "wps", "rtf", "odt", "pages", "ppt", "pptx", "docm", "dotx",
+const UNREAD_DELIVERABLES: [&str; 9] = [
+    "pdf", "doc", "wps", "rtf", "odt", "pages", "ppt", "pptx", "dotx",
 ];
 
 fn unread_deliverable(path: &Path) -> Option<String> {

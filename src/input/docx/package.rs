@@ -117,29 +117,27 @@ impl<'a> Package<'a> {
             )));
         }
         let remaining = limits.max_total_uncompressed.saturating_sub(self.total);
+        // Whichever limit is closer binds, and names itself when exceeded.
+        let (cap, too_big) = if remaining < limits.max_part_size {
+            (remaining, total_too_big(limits.max_total_uncompressed))
+        } else {
+            (
+                limits.max_part_size,
+                part_too_big(part, limits.max_part_size),
+            )
+        };
         // The declared size is only a hint: a part that claims too much is refused early,
         // and the actual reading is bounded whatever it claims.
-        if file.size() > limits.max_part_size {
-            return Err(PartError::Fatal(part_too_big(part, limits.max_part_size)));
+        if file.size() > cap {
+            return Err(PartError::Fatal(too_big));
         }
-        if file.size() > remaining {
-            return Err(PartError::Fatal(total_too_big(
-                limits.max_total_uncompressed,
-            )));
-        }
-        let cap = limits.max_part_size.min(remaining);
         let mut out = Vec::new();
         let read = (&mut file)
             .take(cap.saturating_add(1))
             .read_to_end(&mut out);
         let n = out.len() as u64;
-        if n > limits.max_part_size {
-            return Err(PartError::Fatal(part_too_big(part, limits.max_part_size)));
-        }
-        if n > remaining {
-            return Err(PartError::Fatal(total_too_big(
-                limits.max_total_uncompressed,
-            )));
+        if n > cap {
+            return Err(PartError::Fatal(too_big));
         }
         self.total += n;
         match read {
