@@ -1,4 +1,4 @@
-//! bylaw over real third-party files (`../shared/corpora/`): Markdown, text, CSV and
+//! bylaw over real third-party files (`../shared/corpora/`): Markdown, text, Word, CSV and
 //! spreadsheets from public test suites, in several encodings, corrupt ones included. Whatever they hold, the run finishes with exit 0 or 1,
 //! every readable file is checked, and every unreadable one gets exactly one diagnostic.
 
@@ -21,6 +21,7 @@ fn real_files_never_crash_the_run() {
                 e.path().extension().and_then(|x| x.to_str()),
                 Some(
                     "md" | "txt"
+                        | "docx"
                         | "csv"
                         | "tsv"
                         | "xlsx"
@@ -60,8 +61,14 @@ fn real_files_never_crash_the_run() {
     let mut distinct = unreadable.clone();
     distinct.dedup();
     assert_eq!(unreadable, distinct, "one diagnostic per unreadable file");
-    // Corrupt and encrypted workbooks are reported, one diagnostic each.
-    for corrupt in ["xlsx-corrupted.xlsx", "encryptAES.xlsx", "poc-xmlbomb.xlsx"] {
+    // Corrupt and encrypted workbooks and Word files are reported, one diagnostic each.
+    for corrupt in [
+        "xlsx-corrupted.xlsx",
+        "encryptAES.xlsx",
+        "poc-xmlbomb.xlsx",
+        "bug53475-password-is-pass.docx",
+        "truncated62886.docx",
+    ] {
         assert!(
             unreadable.iter().any(|f| f.ends_with(corrupt)),
             "{corrupt}: {unreadable:?}"

@@ -89,6 +89,31 @@ fn human_output_per_fixture() {
     });
 }
 
+/// The same for Word documents (`tests/fixtures/docx/`, made by `make_docx.py`).
+#[test]
+fn human_output_per_docx_fixture() {
+    insta::glob!("fixtures/docx/*.docx", |path| {
+        let (findings, files) = check(path);
+        assert_eq!(files, 1);
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        assert!(
+            !findings.iter().any(|f| f.rule == "bylaw/unreadable"),
+            "{name} must read: {}",
+            render(&findings, files)
+        );
+        if name.starts_with("compliant") {
+            assert!(
+                findings.is_empty(),
+                "{name} should be clean:\n{}",
+                render(&findings, files)
+            );
+        } else if name.starts_with("violating") {
+            assert!(!findings.is_empty(), "{name} should have findings");
+        }
+        insta::assert_snapshot!(render(&findings, files));
+    });
+}
+
 #[test]
 fn every_rule_fires_somewhere_and_is_silent_somewhere() {
     let pack = run::load_policies(&Options::default(), &Default::default()).expect("pack loads");

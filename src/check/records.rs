@@ -94,7 +94,7 @@ pub fn columns_present(kind: &KindDef, row: &[String], only: Option<&[String]>) 
 /// Choose the header row (among the first rows) and the kind of one table.
 ///
 /// The header is the first row whose cells identify a kind (two or more of its identifying
-/// columns; failing that, one), and the kind with the most identifying columns wins. The kind
+/// columns), and the kind with the most identifying columns wins. The kind
 /// the file name names (`by_name`) wins unless a row identifies another kind more strongly —
 /// so the complaint sheet of `客户信息.xlsx` is still checked as a complaint log. When nothing
 /// identifies any kind, a named kind takes the row with most of its columns.
@@ -113,7 +113,8 @@ pub fn pick_header(
                 .map(|(n, k)| (i, n, k))
         })
     };
-    let by_header = identified(2).or_else(|| identified(1));
+    // One generic column (`name`, `status`) is not enough to tell what a table is.
+    let by_header = identified(2);
     match (by_name, by_header) {
         (Some(named), Some((i, n, k))) => {
             // Another kind wins only when the row identifies it by more columns than the

@@ -16,15 +16,19 @@
 //!
 //! Headings are paragraphs whose style is a heading style (built-in or localised names, or
 //! an outline level, followed through `basedOn`), plus short unstyled paragraphs numbered in
-//! Chinese (`一、`, `（一）`, `第一章`), as staff often type them. The title is the first
-//! `Title` paragraph, else the first `Heading 1` (or a plain title line above it), else the
-//! core property `title`, else the first non-empty paragraph that is not a stamp.
+//! Chinese (`一、`, `（一）`, `第一章`), typed or by Word's automatic numbering (whose label is
+//! rendered from `numbering.xml` to recognise them, not added to the text).
+//!
+//! The title is the first `Title` paragraph, else the first `Heading 1` (or a plain title
+//! line above it), else the core property `title`, else the first non-empty paragraph that
+//! is not a stamp.
 //!
 //! Reading is bounded: the number of zip entries, the bytes decompressed per part and in
 //! all, and the XML nesting depth are limited ([`DocxLimits`]); declared sizes are never
 //! trusted. Entities are never resolved.
 
 mod body;
+mod numbering;
 mod package;
 mod styles;
 mod xml;
@@ -32,6 +36,7 @@ mod xml;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -45,6 +50,7 @@ use crate::model::{Document, Format, Label, Line, LineKind, Spanned, Table};
 use crate::source::{SourceFile, Span};
 
 use body::{Block, Para, Row, Walker};
+use numbering::Numbering;
 use package::{Package, Rel, error};
 use styles::{StyleKind, Styles};
 use xml::Tree;
@@ -139,6 +145,13 @@ pub fn read_docx_with_comments(
         .map(|t| Styles::parse(&t))
         .unwrap_or_default();
 
+    let numbering_part =
+        rel_target(&rels, "numbering").unwrap_or_else(|| join(dir, "numbering.xml"));
+    let numbering = pkg
+        .optional_tree(&numbering_part)?
+        .map(|t| Numbering::parse(&t))
+        .unwrap_or_default();
+
     let mut blocks = Vec::new();
     if let Some(body) = tree.child_w(tree.root(), "body") {
         Walker::new(&tree, limits.max_xml_depth).blocks(body, 0, &mut blocks);
@@ -170,12 +183,15 @@ pub fn read_docx_with_comments(
 
     Ok(assemble(
         name,
-        blocks,
-        &styles,
-        &headers,
-        &footers,
-        &core,
-        &comment_texts,
+        Parts {
+            blocks,
+            styles,
+            numbering,
+            headers,
+            footers,
+            core,
+            comments: comment_texts,
+        },
     ))
 }
 
@@ -423,6 +439,22 @@ struct BodyPara {
     role: Role,
     /// A table-of-contents entry (by style, or inside a field such as `TOC`).
     toc: bool,
+    /// The label automatic numbering shows before the text (`一、`), if any.
+    list_label: Option<String>,
+}
+
+impl BodyPara {
+    /// The paragraph as shown: its automatic numbering label, then its text.
+    fn shown<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match &self.list_label {
+            Some(label) => {
+                let space = label.chars().last().is_some_and(char::is_alphanumeric);
+                let sep = if space { " " } else { "" };
+                Cow::Owned(format!("{label}{sep}{text}"))
+            }
+            None => Cow::Borrowed(text),
+        }
+    }
 }
 
 struct BodyRow {
@@ -511,15 +543,28 @@ fn spanned(text: &str, span: Span) -> Spanned {
     }
 }
 
-fn assemble(
-    name: &str,
+/// Everything read from the package, ready to be laid out.
+struct Parts {
     blocks: Vec<Block>,
-    styles: &Styles,
-    headers: &[String],
-    footers: &[String],
-    core: &[(String, String)],
-    comment_texts: &[CommentText],
-) -> (Document, Vec<DocxComment>) {
+    styles: Styles,
+    numbering: Numbering,
+    headers: Vec<String>,
+    footers: Vec<String>,
+    /// Core properties kept as front matter, in [`CORE_KEYS`] order.
+    core: Vec<(String, String)>,
+    comments: Vec<CommentText>,
+}
+
+fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
+    let Parts {
+        blocks,
+        styles,
+        numbering,
+        headers,
+        footers,
+        core,
+        comments: comment_texts,
+    } = parts;
     let mut b = TextBuilder::default();
     let mut body: Vec<BodyLine> = Vec::new();
     // Ranges of `body` that are tables.
@@ -535,6 +580,7 @@ fn assemble(
                     span,
                     role: Role::Empty,
                     toc: false,
+                    list_label: None,
                 }));
             }
             Block::Table(rows) => {
@@ -575,7 +621,7 @@ fn assemble(
     let mut front_matter = BTreeMap::new();
     if !core.is_empty() {
         b.line("");
-        for (key, value) in core {
+        for (key, value) in &core {
             let at = b.line(&format!("{key}: {value}"));
             let start = at.start + key.len() + 2;
             front_matter.insert(
@@ -599,7 +645,12 @@ fn assemble(
             p.role = Role::Empty;
             continue;
         }
-        let resolved = styles.resolve(p.para.style.as_deref(), p.para.outline, p.para.numbered);
+        let resolved = styles.resolve(&p.para);
+        p.list_label = resolved
+            .list
+            .as_ref()
+            .and_then(|(num, ilvl)| numbering.label(num, *ilvl));
+        let shown = p.shown(t);
         let numbered_list = resolved.numbered || bullet_len(t) > 0;
         p.toc = resolved.kind == StyleKind::Toc || p.para.in_field;
         p.role = match resolved.kind {
@@ -612,7 +663,7 @@ fn assemble(
                     Role::Prose
                 }
             }
-            _ => match numbered_heading(t) {
+            _ => match numbered_heading(&shown) {
                 Some(style) if !p.para.in_field && !p.para.textbox => Role::Numbered(style),
                 _ if numbered_list => Role::List,
                 _ => Role::Prose,
@@ -629,8 +680,8 @@ fn assemble(
             && let Role::Heading(level) = p.role
         {
             styled_max = styled_max.max(level);
-            let t = text.get(p.span.range()).unwrap_or("");
-            if let Some((style, _)) = numbering_prefix(t)
+            let shown = p.shown(text.get(p.span.range()).unwrap_or(""));
+            if let Some((style, _)) = numbering_prefix(&shown)
                 && !known.iter().any(|(s, _)| *s == style)
             {
                 known.push((style, level));

@@ -25,6 +25,9 @@ pub(crate) struct Para {
     pub outline: Option<u8>,
     /// The paragraph's own numbering (`w:numPr`): `Some(false)` when it removes numbering.
     pub numbered: Option<bool>,
+    /// The list (`w:numId`) and list level (`w:ilvl`) of its own `w:numPr`.
+    pub num_id: Option<String>,
+    pub ilvl: Option<u8>,
     /// Ids of the comments anchored in the paragraph.
     pub comments: Vec<String>,
     /// The paragraph starts inside a field (a table of contents, an index).
@@ -114,13 +117,27 @@ impl<'t> Walker<'t> {
             para.outline = tree
                 .child_val(ppr, "outlineLvl")
                 .and_then(super::styles::outline_level);
-            para.numbered = tree
-                .child_w(ppr, "numPr")
-                .map(|n| super::styles::numbering(tree, n));
+            if let Some(num_pr) = tree.child_w(ppr, "numPr") {
+                para.numbered = Some(super::styles::numbering(tree, num_pr));
+                para.num_id = tree
+                    .child_val(num_pr, "numId")
+                    .map(|v| v.trim().to_string());
+                para.ilvl = tree
+                    .child_val(num_pr, "ilvl")
+                    .and_then(|v| v.trim().parse().ok());
+            }
         }
         let mut text = String::new();
         self.inline(node, depth, &mut text, extras, &mut para.comments);
         para.text = one_line(&text);
+        // Field instructions do not run past a paragraph: if one seems to (a field whose
+        // `separate` or `end` is missing), what follows is shown rather than hidden.
+        if self.in_code > 0 {
+            for f in &mut self.fields {
+                *f = false;
+            }
+            self.in_code = 0;
+        }
         para
     }
 

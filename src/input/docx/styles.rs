@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::body::Para;
 use super::xml::Tree;
 
 /// Longest `basedOn` chain followed.
@@ -31,6 +32,8 @@ struct StyleDef {
     /// `Some(true)` when the style numbers its paragraphs, `Some(false)` when it removes
     /// numbering (`numId 0`).
     numbered: Option<bool>,
+    num_id: Option<String>,
+    ilvl: Option<u8>,
 }
 
 /// The paragraph styles of a document.
@@ -41,10 +44,12 @@ pub(crate) struct Styles {
 }
 
 /// A paragraph's style, resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Resolved {
     pub kind: StyleKind,
     pub numbered: bool,
+    /// The list and list level numbering the paragraph, when it is numbered.
+    pub list: Option<(String, u8)>,
 }
 
 /// Outline level from `w:outlineLvl/@w:val` (0–9).
@@ -73,7 +78,14 @@ impl Styles {
                 continue;
             };
             let ppr = tree.child_w(id, "pPr");
+            let num_pr = ppr.and_then(|p| tree.child_w(p, "numPr"));
             let def = StyleDef {
+                num_id: num_pr
+                    .and_then(|n| tree.child_val(n, "numId"))
+                    .map(|v| v.trim().to_string()),
+                ilvl: num_pr
+                    .and_then(|n| tree.child_val(n, "ilvl"))
+                    .and_then(|v| v.trim().parse().ok()),
                 name: tree.child_val(id, "name").map(str::to_string),
                 based_on: tree.child_val(id, "basedOn").map(str::to_string),
                 outline: ppr
@@ -94,34 +106,26 @@ impl Styles {
         styles
     }
 
-    /// Resolve a paragraph's style from its `w:pStyle` value, its own outline level and its
-    /// own numbering (paragraph properties win over the style's).
-    pub(crate) fn resolve(
-        &self,
-        style: Option<&str>,
-        outline: Option<u8>,
-        numbered: Option<bool>,
-    ) -> Resolved {
-        let mut kind = outline.map(|l| {
+    /// Resolve a paragraph's style: its own properties (outline level, numbering) win over
+    /// its style's, and a style's over those it is based on.
+    pub(crate) fn resolve(&self, para: &Para) -> Resolved {
+        let mut kind = para.outline.map(|l| {
             if l <= 8 {
                 StyleKind::Heading(l + 1)
             } else {
                 StyleKind::Body
             }
         });
-        let mut num = numbered;
-        let start = style.or(self.default_id.as_deref());
+        let mut num = para.numbered;
+        let mut num_id = para.num_id.clone();
+        let mut ilvl = para.ilvl;
+        let start = para.style.as_deref().or(self.default_id.as_deref());
         let mut current = start.map(str::to_string);
         let mut seen: Vec<String> = Vec::new();
-        let mut steps = 0;
         while let Some(id) = current.take() {
-            if kind.is_some() && num.is_some() {
+            if seen.len() >= MAX_CHAIN || seen.contains(&id) {
                 break;
             }
-            if steps >= MAX_CHAIN || seen.contains(&id) {
-                break;
-            }
-            steps += 1;
             let def = self.by_id.get(&id);
             if kind.is_none() {
                 let by_name = def
@@ -138,15 +142,23 @@ impl Styles {
                     })
                 });
             }
-            if num.is_none() {
-                num = def.and_then(|d| d.numbered);
+            if let Some(d) = def {
+                num = num.or(d.numbered);
+                num_id = num_id.or_else(|| d.num_id.clone());
+                ilvl = ilvl.or(d.ilvl);
             }
             current = def.and_then(|d| d.based_on.clone());
             seen.push(id);
         }
+        let numbered = num.unwrap_or(false);
+        let list = match num_id {
+            Some(n) if numbered && n != "0" => Some((n, ilvl.unwrap_or(0))),
+            _ => None,
+        };
         Resolved {
             kind: kind.unwrap_or(StyleKind::Body),
-            numbered: num.unwrap_or(false),
+            numbered,
+            list,
         }
     }
 }

@@ -112,8 +112,7 @@ fn read(bytes: &[u8]) -> Document {
 
 fn read_err(bytes: &[u8]) -> String {
     read_docx(bytes, "t.docx", &DocxLimits::default())
-        .err()
-        .expect("an error")
+        .expect_err("an error")
         .message
 }
 
@@ -312,6 +311,8 @@ fn revisions_fields_and_inline_content() {
     body += r#"<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>A &amp; B &lt;C&gt; &#x4E2D;&#25991;</w:t></w:r></w:p></w:sdtContent></w:sdt>"#;
     // A paragraph with a line break inside XML text.
     body += "<w:p><w:r><w:t>第一行\n第二行</w:t></w:r></w:p>";
+    // A field that never ends its instructions does not hide the rest of the document.
+    body += r#"<w:p><w:r><w:t>前</w:t><w:fldChar w:fldCharType="begin"/><w:instrText>PAGE</w:instrText></w:r></w:p><w:p><w:r><w:t>后</w:t></w:r></w:p>"#;
     let doc = read(&package(&body, &[]));
     assert_eq!(line(&doc, 1), "新位置");
     assert_eq!(line(&doc, 2), "链接\tA B•★北京控件");
@@ -321,7 +322,9 @@ fn revisions_fields_and_inline_content() {
     assert_eq!(line(&doc, 6), "正文");
     assert_eq!(line(&doc, 7), "A & B <C> 中文");
     assert_eq!(line(&doc, 8), "第一行 第二行");
-    assert_eq!(doc.source.line_count(), 8);
+    assert_eq!(line(&doc, 9), "前");
+    assert_eq!(line(&doc, 10), "后");
+    assert_eq!(doc.source.line_count(), 10);
     assert!(doc.header.is_empty() && doc.footer.is_empty());
     assert_spans_exact(&doc);
 }
@@ -455,6 +458,45 @@ fn numbered_paragraphs_without_styles() {
 }
 
 #[test]
+fn automatic_chinese_numbering_makes_headings() {
+    let numbering = story(
+        "numbering",
+        r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="japaneseCounting"/><w:lvlText w:val="（%2）"/></w:lvl><w:lvl w:ilvl="2"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%3"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="5"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="6"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1章"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="5"/></w:num><w:num w:numId="3"><w:abstractNumId w:val="6"/></w:num>"#,
+    );
+    let numbered = |num: u32, ilvl: u32, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+        )
+    };
+    let body = p(None, "活动方案")
+        + &numbered(3, 0, "总则")
+        + &numbered(1, 0, "活动主题")
+        + &p(None, "文字。")
+        + &numbered(1, 1, "背景")
+        + &numbered(1, 2, "范围")
+        + &numbered(2, 0, "要点")
+        + &numbered(1, 0, "加强宣传，提升品牌。")
+        + &numbered(9, 0, "未知列表");
+    let doc = read(&package(&body, &[("word/numbering.xml", numbering)]));
+    assert_eq!(
+        headings(&doc),
+        vec![
+            (1, "总则", false),
+            (2, "活动主题", false),
+            (3, "背景", false),
+        ]
+    );
+    // The label is not added to the text.
+    assert_eq!(line(&doc, 3), "活动主题");
+    let kind = |t: &str| doc.lines.iter().find(|l| l.text == t).map(|l| l.kind);
+    assert_eq!(kind("范围"), Some(LineKind::ListItem));
+    assert_eq!(kind("要点"), Some(LineKind::ListItem));
+    assert_eq!(kind("加强宣传，提升品牌。"), Some(LineKind::ListItem));
+    assert_eq!(kind("未知列表"), Some(LineKind::ListItem));
+    assert_eq!(doc.title.as_ref().unwrap().text, "活动方案");
+}
+
+#[test]
 fn other_namespaces_prefixes_and_main_part() {
     // Strict namespace, another prefix, and a main part that is not word/document.xml.
     let doc_xml = r#"<?xml version="1.0" encoding="UTF-8"?><x:document xmlns:x="http://purl.oclc.org/ooxml/wordprocessingml/main"><x:body><x:p><x:pPr><x:pStyle x:val="Heading1"/></x:pPr><x:r><x:t>严格格式</x:t></x:r></x:p></x:body></x:document>"#;
@@ -564,40 +606,149 @@ fn not_word_documents() {
     assert!(read_err(&doc97).contains(".doc"));
 }
 
-/// A reader of `n` zero bytes, so the bomb is written without holding it in memory.
-struct Zeros(u64);
+/// Bits packed least-significant first, as deflate wants.
+#[derive(Default)]
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
 
-impl std::io::Read for Zeros {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = (buf.len() as u64).min(self.0) as usize;
-        buf[..n].fill(0);
-        self.0 -= n as u64;
-        Ok(n)
+impl Bits {
+    fn put(&mut self, value: u64, len: u32) {
+        self.acc |= value << self.n;
+        self.n += len;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
     }
+
+    /// A Huffman code, most significant bit first.
+    fn code(&mut self, code: u64, len: u32) {
+        let mut rev = 0;
+        for i in 0..len {
+            rev |= ((code >> i) & 1) << (len - 1 - i);
+        }
+        self.put(rev, len);
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+/// A raw deflate stream of `1 + 258 * matches` zero bytes (one fixed-Huffman block: a
+/// literal zero, then copies of length 258 at distance 1), built without inflating it.
+fn deflated_zeros(matches: usize) -> Vec<u8> {
+    let mut b = Bits::default();
+    b.put(1, 1); // final block
+    b.put(1, 2); // fixed Huffman codes
+    b.code(0b0011_0000, 8); // literal 0
+    for _ in 0..matches {
+        b.code(0b1100_0101, 8); // length code 285: 258 bytes
+        b.code(0, 5); // distance code 0: distance 1
+    }
+    b.code(0, 7); // end of block
+    b.finish()
+}
+
+/// A one-entry zip holding `data` (deflated) as `name`, declaring `declared` bytes.
+fn raw_zip(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
+    let mut z = Vec::new();
+    let u16le = |z: &mut Vec<u8>, v: u16| z.extend(v.to_le_bytes());
+    let u32le = |z: &mut Vec<u8>, v: u32| z.extend(v.to_le_bytes());
+    u32le(&mut z, 0x0403_4b50);
+    for v in [20u16, 0, 8, 0, 0] {
+        u16le(&mut z, v);
+    }
+    u32le(&mut z, 0); // crc: never reached
+    u32le(&mut z, data.len() as u32);
+    u32le(&mut z, declared);
+    u16le(&mut z, name.len() as u16);
+    u16le(&mut z, 0);
+    z.extend(name.as_bytes());
+    z.extend(data);
+    let cd_start = z.len() as u32;
+    u32le(&mut z, 0x0201_4b50);
+    for v in [20u16, 20, 0, 8, 0, 0] {
+        u16le(&mut z, v);
+    }
+    u32le(&mut z, 0);
+    u32le(&mut z, data.len() as u32);
+    u32le(&mut z, declared);
+    for v in [name.len() as u16, 0, 0, 0, 0] {
+        u16le(&mut z, v);
+    }
+    u32le(&mut z, 0);
+    u32le(&mut z, 0);
+    z.extend(name.as_bytes());
+    let cd_len = z.len() as u32 - cd_start;
+    u32le(&mut z, 0x0605_4b50);
+    for v in [0u16, 0, 1, 1] {
+        u16le(&mut z, v);
+    }
+    u32le(&mut z, cd_len);
+    u32le(&mut z, cd_start);
+    u16le(&mut z, 0);
+    z
 }
 
 #[test]
 fn zip_bomb() {
     let started = Instant::now();
-    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .large_file(false);
-    w.start_file("word/document.xml", opts).unwrap();
-    std::io::copy(&mut Zeros(300 * 1024 * 1024), &mut w).unwrap();
-    let bytes = w.finish().unwrap().into_inner();
-    assert!(bytes.len() < 4 * 1024 * 1024, "{}", bytes.len());
-    let msg = read_err(&bytes);
-    assert!(msg.contains("zip bomb"), "{msg}");
-    assert!(msg.contains("50 MiB"), "{msg}");
+    // 300 MiB of zeros in about 2 MB.
+    let size = 300 * 1024 * 1024;
+    let data = deflated_zeros(size / 258);
+    assert!(data.len() < 3 * 1024 * 1024);
+    // Declared honestly: refused before inflating.
+    let honest = raw_zip("word/document.xml", &data, (1 + 258 * (size / 258)) as u32);
+    let msg = read_err(&honest);
+    assert_eq!(
+        msg,
+        "word/document.xml in this .docx expands to more than 50 MiB (a zip bomb?)"
+    );
+    // Declared as 1 KiB: reading stops early all the same (the zip reader notices the lie
+    // past the declared size; the limit would stop it otherwise).
+    let lying = raw_zip("word/document.xml", &data, 1024);
+    let msg = read_err(&lying);
+    assert!(msg.contains("damaged") || msg.contains("zip bomb"), "{msg}");
     // With a lower total limit, the total is what stops it.
     let limits = DocxLimits {
         max_total_uncompressed: 10 * 1024 * 1024,
         ..DocxLimits::default()
     };
-    let msg = read_docx(&bytes, "b.docx", &limits).err().unwrap().message;
+    let msg = read_docx(&honest, "b.docx", &limits).err().unwrap().message;
     assert_eq!(msg, "this .docx expands to more than 10 MiB (a zip bomb?)");
+    assert!(read_docx(&lying, "b.docx", &limits).is_err());
+    // The stream itself is sound: declared truthfully and within the limits, it inflates.
+    let small = deflated_zeros(100);
+    let bytes = raw_zip("word/document.xml", &small, 1 + 258 * 100);
+    let limits = DocxLimits {
+        max_part_size: 1 + 258 * 100,
+        ..DocxLimits::default()
+    };
+    let msg = read_docx(&bytes, "b.docx", &limits).err().unwrap().message;
+    // All of it was inflated (the limit is exactly its size); only the CRC is wrong.
+    assert!(msg.contains("damaged") && msg.contains("checksum"), "{msg}");
+    // The stream itself is sound: a small one inflates to a document.
+    let xml = format!(r#"<w:document xmlns:w="{W_NS}"><w:body/></w:document>"#);
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("word/document.xml", SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(xml.as_bytes()).unwrap();
+    assert!(
+        read_docx(
+            &w.finish().unwrap().into_inner(),
+            "s.docx",
+            &DocxLimits::default()
+        )
+        .is_ok()
+    );
     eprintln!("zip bomb test took {:?}", started.elapsed());
 }
 
@@ -849,28 +1000,4 @@ fn corpus_bad_files() {
         let _ = read_docx(&bytes, "h.docx", &DocxLimits::default());
         assert!(started.elapsed() < Duration::from_secs(5));
     }
-}
-
-#[test]
-#[ignore]
-fn dump_corpus_file() {
-    let rel = std::env::var("DOCX").unwrap();
-    let bytes = std::fs::read(corpus().join(rel)).unwrap();
-    let doc = read(&bytes);
-    for (i, l) in doc.text().lines().enumerate().take(60) {
-        eprintln!("{:3} {l}", i + 1);
-    }
-    eprintln!("title {:?}", doc.title);
-    for h in &doc.headings {
-        eprintln!("H{} {}", h.level, h.text.text);
-    }
-    eprintln!(
-        "header {:?}",
-        doc.header.iter().map(|l| &l.text).collect::<Vec<_>>()
-    );
-    eprintln!(
-        "footer {:?}",
-        doc.footer.iter().map(|l| &l.text).collect::<Vec<_>>()
-    );
-    eprintln!("fm {:?}", doc.front_matter);
 }

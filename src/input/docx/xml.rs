@@ -15,8 +15,9 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
-/// Most elements one part may have (after skipping); a guard against memory blow-up.
-pub(crate) const MAX_NODES: usize = 3_000_000;
+/// Most elements one part may have (after skipping); a guard against memory blow-up. A
+/// 12 MB `document.xml` of a 300-page report has about 120,000.
+pub(crate) const MAX_NODES: usize = 1_000_000;
 
 const W_TRANSITIONAL: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
@@ -81,6 +82,9 @@ const KEPT_ATTRIBUTES: &[&str] = &[
     "Type",
     "Target",
     "TargetMode",
+    "abstractNumId",
+    "numId",
+    "ilvl",
 ];
 
 /// WordprocessingML elements whose whole subtree is skipped: formatting, revision records
@@ -220,15 +224,11 @@ impl Tree {
                         stack.pop();
                     }
                 }
-                Event::Text(t) => {
-                    if skipping == 0 {
-                        tree.append_text(&stack, &t.xml10_content());
-                    }
+                Event::Text(t) if skipping == 0 => {
+                    tree.append_text(&stack, &t.xml10_content());
                 }
-                Event::CData(t) => {
-                    if skipping == 0 {
-                        tree.append_text(&stack, &t.xml10_content());
-                    }
+                Event::CData(t) if skipping == 0 => {
+                    tree.append_text(&stack, &t.xml10_content());
                 }
                 Event::GeneralRef(r) => {
                     if skipping > 0 {
