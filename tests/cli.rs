@@ -375,3 +375,34 @@ fn unread_deliverables_in_a_folder_are_warnings_named_ones_errors() {
     ));
     assert_eq!(json["diagnostics"][0]["severity"], "error");
 }
+
+/// Hostile inputs side by side: each gets one diagnostic, the good file is still checked.
+#[test]
+fn hostile_inputs_are_reported_one_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "good_调研报告.md", COMPLIANT_REPORT);
+    std::fs::write(dir.path().join("empty.docx"), b"").expect("write");
+    std::fs::write(dir.path().join("fake.docx"), b"PK\x03\x04 truncated zip").expect("write");
+    std::fs::write(
+        dir.path().join("image.md"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("broken.xlsx"), b"not a workbook at all").expect("write");
+    let json = json_of(&run(dir.path(), &["check", ".", "--format", "json"], 1));
+    assert_eq!(json["summary"]["files_checked"], 5, "{json}");
+    let mut files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            assert_eq!(d["rule"], "bylaw/unreadable", "{d}");
+            d["file"].as_str().unwrap_or("")
+        })
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["broken.xlsx", "empty.docx", "fake.docx", "image.md"]
+    );
+}

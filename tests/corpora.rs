@@ -34,12 +34,19 @@ fn real_files_never_crash_the_run() {
             )
         })
         .count();
+    let started = std::time::Instant::now();
     let out = Command::cargo_bin("bylaw")
         .expect("binary")
         .args(["check", "--format", "json", "--as-of", "2026-11-30"])
         .arg(&corpora)
         .output()
         .expect("runs");
+    // A guard against hangs (a zip bomb, a pathological file), not a speed benchmark: the
+    // whole corpus takes well under a second in a release build.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "the corpus run hung"
+    );
     let code = out.status.code();
     assert!(
         matches!(code, Some(0 | 1)),
