@@ -153,6 +153,10 @@ impl Checker {
             Some(other) => (None, record_location(other)),
             None => (None, None),
         };
+        let table_cell = match (doc, span) {
+            (Some(d), Some(s)) => docx_table_cell(d, s),
+            _ => None,
+        };
         Finding {
             rule: rule.id.clone(),
             clauses: if r.cite.is_empty() {
@@ -168,6 +172,7 @@ impl Checker {
             source: doc.map(|d| d.source.clone()).filter(|_| record.is_none()),
             span,
             record,
+            table_cell,
         }
     }
 
@@ -187,6 +192,26 @@ impl Checker {
             source: doc.map(|d| d.source.clone()),
             span: None,
             record: None,
+            table_cell: None,
         }
     }
+}
+
+/// The Word table cell a span falls in, as `T1R5C4` (1-based; the header is row 1).
+fn docx_table_cell(doc: &Document, span: crate::source::Span) -> Option<String> {
+    if doc.format != crate::model::Format::Docx {
+        return None;
+    }
+    doc.tables.iter().enumerate().find_map(|(t, table)| {
+        std::iter::once(&table.header)
+            .chain(table.rows.iter())
+            .enumerate()
+            .find_map(|(r, row)| {
+                row.iter()
+                    .position(|c| {
+                        c.span.start <= span.start && span.end <= c.span.end.max(c.span.start + 1)
+                    })
+                    .map(|c| format!("T{}R{}C{}", t + 1, r + 1, c + 1))
+            })
+    })
 }

@@ -32,6 +32,8 @@ pub struct Finding {
     pub span: Option<Span>,
     /// Where in a record file the finding is (then `source`/`span` are unused).
     pub record: Option<RecordLocation>,
+    /// In a Word table: `T1R5C4` (table 1, row 5 counting the header, column 4).
+    pub table_cell: Option<String>,
 }
 
 /// A finding's place in a record file.
@@ -126,6 +128,7 @@ impl Finding {
             source: None,
             span: None,
             record: None,
+            table_cell: None,
         }
     }
 

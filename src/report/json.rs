@@ -61,7 +61,11 @@ pub fn render(
                 end_line: loc.end_line,
                 end_column: loc.end_column,
                 sheet: f.record.as_ref().and_then(|r| r.sheet.clone()),
-                cell: f.record.as_ref().and_then(|r| r.cell.clone()),
+                cell: f
+                    .record
+                    .as_ref()
+                    .and_then(|r| r.cell.clone())
+                    .or_else(|| f.table_cell.clone()),
                 row: f.record.as_ref().and_then(|r| r.row),
                 field: f.record.as_ref().and_then(|r| r.field.clone()),
             }
