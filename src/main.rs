@@ -1,7 +1,7 @@
 //! The `bylaw` command line: arguments → run → output → exit code.
 //!
-//! Exit codes: 0 no error-severity finding; 1 error findings (an unreadable input is one);
-//! 2 usage, configuration or policy error.
+//! Exit codes: 0 no finding at or above `--fail-on` (default: error); 1 such findings (an
+//! unreadable input is one); 2 usage, configuration or policy error.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,14 +11,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use bylaw::policy::ast::Severity;
 use bylaw::report::finding::Summary;
-use bylaw::report::{RenderOptions, human, json};
+use bylaw::report::{RenderOptions, baseline, human, json};
 use bylaw::run::{self, Options, RunError};
 
 #[derive(Parser)]
 #[command(
     name = "bylaw",
     version,
-    about = "Check marketing deliverables against the department's regulation, written as code"
+    about = "Check marketing deliverables and records against the department's regulation, written as code"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,10 +27,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check documents against the built-in policy pack and your own policies.
+    /// Check documents and records against the built-in policy pack and your own policies.
     Check(CheckArgs),
-    /// List the rules in force: id, clauses, kinds, severity, summary.
-    Rules(PolicyArgs),
+    /// List the rules in force: id, severity, clauses, kinds, summary.
+    Rules(RulesArgs),
+    /// Explain a rule or a clause: what it requires, the rule's policy source, how to fix it.
+    Explain(ExplainArgs),
+    /// Write a commented bylaw.toml in the current directory.
+    Init,
 }
 
 #[derive(clap::Args)]
@@ -44,9 +48,6 @@ struct PolicyArgs {
     /// Configuration file (default: bylaw.toml in this directory or above).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -55,9 +56,27 @@ struct CheckArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     policy: PolicyArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to a file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Audit date for time-relative rules (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<chrono::NaiveDate>,
+    /// The lowest severity that fails the run (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings as the baseline in this file.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Check only files changed since this git revision (and untracked ones).
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
     /// Show personal data (phones, e-mails, ID numbers) unmasked.
     #[arg(long)]
     show_values: bool,
@@ -69,10 +88,33 @@ struct CheckArgs {
     verbose: bool,
 }
 
+#[derive(clap::Args)]
+struct RulesArgs {
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Output format (`human` or `json`).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// A rule id (`research-report/missing-part`) or a clause id (`4.1.5`).
+    what: String,
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -92,30 +134,30 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules(args) => rules(args),
+        Command::Explain(args) => explain(args),
+        Command::Init => init(),
+    }
+}
+
+fn options(policy: PolicyArgs) -> Options {
+    Options {
+        policies: policy.policies,
+        no_builtin: policy.no_builtin,
+        config: policy.config,
+        ..Options::default()
     }
 }
 
 fn check(args: CheckArgs) -> ExitCode {
     let options = Options {
         paths: args.paths,
-        policies: args.policy.policies,
-        no_builtin: args.policy.no_builtin,
-        config: args.policy.config,
         as_of: args.as_of,
+        changed_since: args.changed_since,
+        ..options(args.policy)
     };
     let outcome = match run::check(&options) {
         Ok(o) => o,
         Err(e) => return fail(e),
-    };
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    let opts = RenderOptions {
-        show_values: args.show_values,
-        color,
-        width: 100,
     };
     if args.verbose {
         let mut err = std::io::stderr().lock();
@@ -127,37 +169,107 @@ fn check(args: CheckArgs) -> ExitCode {
             };
         }
     }
-    let summary = Summary::of(&outcome.findings, outcome.files_checked);
-    let text = match args.policy.format {
-        Format::Human => human::render(&outcome.findings, summary, &opts),
-        Format::Json => json::render(&outcome.findings, summary, outcome.as_of, &opts),
+    if let Some(path) = &args.write_baseline {
+        let text =
+            serde_json::to_string_pretty(&baseline::of(&outcome.findings)).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            return fail(RunError::Usage(format!(
+                "cannot write the baseline `{}`: {}",
+                path.display(),
+                bylaw::input::io_reason(&e)
+            )));
+        }
+    }
+    let mut findings = outcome.findings;
+    let mut notes = Vec::new();
+    if let Some(path) = &args.baseline {
+        let base: baseline::Baseline = match std::fs::read_to_string(path)
+            .map_err(|e| bylaw::input::io_reason(&e))
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                return fail(RunError::Usage(format!(
+                    "cannot read the baseline `{}`: {e}",
+                    path.display()
+                )));
+            }
+        };
+        let compared = baseline::compare(findings, &base);
+        findings = compared.new;
+        notes.push(format!(
+            "baseline: {} finding(s) accepted, {} fixed since it was written",
+            compared.baselined.len(),
+            compared.fixed.len()
+        ));
+        for fixed in &compared.fixed {
+            notes.push(format!("  fixed: {} in {}", fixed.rule, fixed.file));
+        }
+    }
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
     };
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-    if outcome
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error)
-    {
+    let opts = RenderOptions {
+        show_values: args.show_values,
+        color,
+        width: 100,
+    };
+    let summary = Summary::of(&findings, outcome.files_checked);
+    let mut text = match args.format {
+        Format::Human => human::render(&findings, summary, &opts),
+        Format::Json => json::render(&findings, summary, outcome.as_of, &opts),
+    };
+    if args.format == Format::Human {
+        for note in &notes {
+            text.push_str(note);
+            text.push('\n');
+        }
+    } else if !notes.is_empty() {
+        let mut err = std::io::stderr().lock();
+        for note in &notes {
+            let _ = writeln!(err, "{note}");
+        }
+    }
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, text.as_bytes()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+        }
+    };
+    if let Err(e) = written {
+        return fail(RunError::Usage(format!(
+            "cannot write the report: {}",
+            bylaw::input::io_reason(&e)
+        )));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    if findings.iter().any(|f| f.severity >= threshold) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn rules(args: PolicyArgs) -> ExitCode {
-    let options = Options {
-        policies: args.policies,
-        no_builtin: args.no_builtin,
-        config: args.config,
-        ..Options::default()
-    };
-    let config = match run::load_config(options.config.as_ref()) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let set = match run::load_policies(&options, &config) {
+fn load(policy: PolicyArgs) -> Result<bylaw::policy::PolicySet, RunError> {
+    let options = options(policy);
+    let config = run::load_config(options.config.as_ref())?;
+    run::load_policies(&options, &config)
+}
+
+fn rules(args: RulesArgs) -> ExitCode {
+    let set = match load(args.policy) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -192,6 +304,84 @@ fn rules(args: PolicyArgs) -> ExitCode {
         }
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn explain(args: ExplainArgs) -> ExitCode {
+    let set = match load(args.policy) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let what = args.what.trim();
+    let mut out = String::new();
+    if let Some(rule) = set.rules.iter().find(|r| r.id == what) {
+        out.push_str(&format!("{} ({})\n\n", rule.id, rule.severity.as_str()));
+        if let Some(s) = &rule.summary {
+            out.push_str(&format!("{s}\n\n"));
+        }
+        for c in &rule.clauses {
+            let title = set.clauses.get(c).map(String::as_str).unwrap_or("");
+            out.push_str(&format!("  clause {c}: {title}\n"));
+        }
+        out.push_str(&format!("  applies to: {}\n", rule.applies.join(", ")));
+        if let Some(h) = &rule.help {
+            out.push_str(&format!("  how to fix: {}\n", h.value));
+        }
+        out.push_str(&format!("\npolicy source ({}):\n\n", rule.source.name()));
+        out.push_str(rule.source.slice(rule.full_span));
+        out.push('\n');
+    } else if let Some(title) = set.clauses.get(what) {
+        out.push_str(&format!("clause {what}: {title}\n\n"));
+        let enforcing: Vec<_> = set
+            .rules
+            .iter()
+            .filter(|r| r.clauses.iter().any(|c| c == what))
+            .collect();
+        if enforcing.is_empty() {
+            out.push_str("no rule enforces this clause\n");
+        }
+        for r in enforcing {
+            out.push_str(&format!(
+                "  {:<40} {}\n",
+                r.id,
+                r.summary.as_deref().unwrap_or("")
+            ));
+        }
+        out.push_str("\n`bylaw explain RULE` shows a rule's source and how to fix its findings\n");
+    } else {
+        let ids = set
+            .rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(set.clauses.keys().map(String::as_str));
+        let hint = bylaw::policy::errors::did_you_mean(what, ids).unwrap_or_default();
+        return fail(RunError::Usage(
+            format!("no rule or clause `{what}` {hint}")
+                .trim()
+                .to_string(),
+        ));
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}
+
+/// The commented configuration `bylaw init` writes.
+const INIT_CONFIG: &str = include_str!("init.toml");
+
+fn init() -> ExitCode {
+    let path = PathBuf::from(bylaw::config::FILE_NAME);
+    if path.exists() {
+        return fail(RunError::Usage(
+            "bylaw.toml already exists here: edit it, or remove it first".into(),
+        ));
+    }
+    if let Err(e) = std::fs::write(&path, INIT_CONFIG) {
+        return fail(RunError::Usage(format!(
+            "cannot write bylaw.toml: {}",
+            bylaw::input::io_reason(&e)
+        )));
+    }
+    println!("wrote bylaw.toml: every setting is commented out; uncomment what you need");
     ExitCode::SUCCESS
 }
 

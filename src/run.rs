@@ -38,6 +38,8 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// The audit date (default: the configuration's, else today).
     pub as_of: Option<NaiveDate>,
+    /// Check only files changed since this git revision (`--changed-since`).
+    pub changed_since: Option<String>,
 }
 
 /// The outcome of a run.
@@ -204,7 +206,30 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
     } else {
         options.paths.clone()
     };
-    let walked = walk::walk(&paths, &filters);
+    let mut walked = walk::walk(&paths, &filters);
+    // `--changed-since`: only changed files are checked and reported; documents that
+    // cross-source rules look up are still read (not checked) from the whole tree.
+    let mut context_only = Vec::new();
+    if let Some(rev) = &options.changed_since {
+        let changed = changed_files(rev)?;
+        let (keep, rest): (Vec<_>, Vec<_>) = walked
+            .files
+            .into_iter()
+            .partition(|c| changed.contains(&c.display));
+        walked.files = keep;
+        walked.problems.retain(|p| changed.contains(&p.display));
+        if !corpus_kinds.is_empty()
+            && walked
+                .files
+                .iter()
+                .any(|c| c.file_type == FileType::Records)
+        {
+            context_only = rest
+                .into_iter()
+                .filter(|c| c.file_type != FileType::Records)
+                .collect();
+        }
+    }
     let mut findings: Vec<Finding> = walked
         .problems
         .iter()
@@ -234,6 +259,23 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
             })
         })
         .collect();
+    let context: Vec<Checked> = context_only
+        .par_iter()
+        .map(|c| {
+            guarded(c, limits, || {
+                read_for_context(c, &recognizer, &corpus_kinds)
+            })
+        })
+        .collect();
+    for done in context {
+        if let (Some(kind), Some(doc)) = (&done.kind, done.keep) {
+            checker
+                .corpus
+                .entry(kind.clone())
+                .or_default()
+                .push(Value::Document(doc));
+        }
+    }
     let mut files = Vec::with_capacity(walked.files.len());
     for (c, done) in document_files.iter().zip(checked) {
         findings.extend(done.findings);
@@ -317,6 +359,83 @@ fn check_document_file(
             keep: None,
         },
     }
+}
+
+/// Read a document only for cross-source rules (it is not checked): kept if its kind is one
+/// that rules look up.
+fn read_for_context(
+    c: &walk::Candidate,
+    recognizer: &KindRecognizer,
+    corpus_kinds: &[String],
+) -> Checked {
+    let mut checked = Checked {
+        findings: Vec::new(),
+        kind: None,
+        encoding: None,
+        keep: None,
+    };
+    if let Ok((doc, _)) = input::read_document(&c.path, &c.display, c.file_type) {
+        let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
+        let title = doc.title.as_ref().map(|t| t.text.as_str());
+        let kind = recognizer
+            .recognise(&c.path, fm_kind, title)
+            .map(|(k, _)| k);
+        if kind.as_ref().is_some_and(|k| corpus_kinds.contains(k)) {
+            checked.keep = Some(Arc::new(doc));
+            checked.kind = kind;
+        }
+    }
+    checked
+}
+
+/// Files changed since a git revision (committed, staged, unstaged, and untracked ones git
+/// does not ignore), as paths relative to the current directory.
+pub fn changed_files(rev: &str) -> Result<std::collections::HashSet<String>, RunError> {
+    let git = |args: &[&str]| -> Result<String, RunError> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| {
+                RunError::Usage(format!(
+                    "--changed-since needs git: {}",
+                    input::io_reason(&e)
+                ))
+            })?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            return Err(RunError::Usage(format!(
+                "git could not list the files changed since `{rev}`: {}",
+                err.lines().next().unwrap_or("").trim()
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let mut files = std::collections::HashSet::new();
+    for list in [
+        git(&[
+            "-c",
+            "core.quotepath=off",
+            "diff",
+            "--name-only",
+            "--relative",
+            rev,
+            "--",
+        ])?,
+        git(&[
+            "-c",
+            "core.quotepath=off",
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+        ])?,
+    ] {
+        files.extend(
+            list.lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| l.to_string()),
+        );
+    }
+    Ok(files)
 }
 
 /// Read a record file table by table, streaming its rows through the rules of its kind.

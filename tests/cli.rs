@@ -406,3 +406,143 @@ fn hostile_inputs_are_reported_one_each() {
         ["broken.xlsx", "empty.docx", "fake.docx", "image.md"]
     );
 }
+
+#[test]
+fn baseline_accepts_known_findings_and_reports_fixed_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "新品海报.md",
+        "# 新品海报\n\n全网最低价，品质最佳。\n",
+    );
+    run(
+        dir.path(),
+        &["check", ".", "--write-baseline", "baseline.json"],
+        1,
+    );
+    // Edits elsewhere in the file do not resurrect baselined findings.
+    write(
+        dir.path(),
+        "新品海报.md",
+        "# 新品海报\n\n新增一段说明。\n\n全网最低价，品质最佳。\n",
+    );
+    let json = json_of(&run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+        ],
+        0,
+    ));
+    assert_eq!(json["summary"]["errors"], 0, "{json}");
+    // A new occurrence fails; a removed one is reported as fixed.
+    write(
+        dir.path(),
+        "新品海报.md",
+        "# 新品海报\n\n品质最佳，国家级认证。\n",
+    );
+    let out = run(
+        dir.path(),
+        &["check", ".", "--baseline", "baseline.json"],
+        1,
+    );
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("国家级"), "{text}");
+    assert!(text.contains("1 fixed since it was written"), "{text}");
+}
+
+#[test]
+fn fail_on_warning_makes_warnings_fail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = "# 2026年咖啡市场调研报告\n\n【内部资料】仅限市场部使用\n\n## 引言\n背景。\n\n## 调研方法\n问卷。\n\n## 结论\n结论。\n\n## 结果分析\n数据。\n\n## 建议\n建议。\n";
+    write(dir.path(), "调研报告.md", report);
+    run(dir.path(), &["check", "."], 0);
+    run(dir.path(), &["check", ".", "--fail-on", "warning"], 1);
+}
+
+#[test]
+fn changed_since_checks_only_changed_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("git runs")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    write(dir.path(), "old_调研报告.md", "# 调研报告\n");
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "start"]);
+    write(dir.path(), "新品海报.md", "# 新品海报\n\n品质最佳。\n");
+    let json = json_of(&run(
+        dir.path(),
+        &["check", ".", "--changed-since", "HEAD", "--format", "json"],
+        1,
+    ));
+    assert_eq!(json["summary"]["files_checked"], 1, "{json}");
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|d| d["file"] == "新品海报.md")
+    );
+    let assert = bylaw()
+        .current_dir(dir.path())
+        .args(["check", ".", "--changed-since", "no-such-rev"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("no-such-rev"));
+}
+
+#[test]
+fn explain_and_init() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(dir.path(), &["explain", "4.1.5"], 0);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("research-report/missing-part"), "{text}");
+    let out = run(dir.path(), &["explain", "ad-copy/absolute-term"], 0);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("rule ad-copy/absolute-term {"), "{text}");
+    assert!(text.contains("clause 1.3.1"), "{text}");
+    let assert = bylaw()
+        .current_dir(dir.path())
+        .args(["explain", "ad-copy/absolute-trem"])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&assert.get_output().stderr)
+            .contains("did you mean `ad-copy/absolute-term`?")
+    );
+    run(dir.path(), &["init"], 0);
+    let config = std::fs::read_to_string(dir.path().join("bylaw.toml")).expect("written");
+    assert!(
+        bylaw::config::parse("bylaw.toml", &config).is_ok(),
+        "the template parses"
+    );
+    // Every commented setting is a real one: uncommented, the template still parses.
+    let uncommented: String = config
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.starts_with('[') || rest.contains(" = ") => rest,
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parsed = bylaw::config::parse("bylaw.toml", &uncommented);
+    let Ok(parsed) = parsed else {
+        panic!("the uncommented template does not parse:\n{uncommented}");
+    };
+    // … and its parameters, kinds and rules are the pack's.
+    assert!(bylaw::run::load_policies(&bylaw::run::Options::default(), &parsed).is_ok());
+    run(dir.path(), &["init"], 2);
+}

@@ -94,6 +94,8 @@ pub struct RuleDecl {
     pub body: Vec<Stmt>,
     /// Span of the `rule` keyword through the id, for diagnostics about the rule as a whole.
     pub head_span: Span,
+    /// The whole declaration, for `bylaw explain`.
+    pub full_span: Span,
 }
 
 /// A string literal as written; `{name}` placeholders are resolved at report time.

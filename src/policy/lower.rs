@@ -123,11 +123,13 @@ impl<'s> Lowerer<'s> {
     }
 
     fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<RuleDecl> {
-        let start = span_of(&pair).start;
+        let full_span = span_of(&pair);
+        let start = full_span.start;
         let mut inner = pair.into_inner();
         let id = name_of(&inner.next()?);
         let mut rule = RuleDecl {
             head_span: Span::new(start, id.span.end),
+            full_span,
             id,
             clauses: Vec::new(),
             severity: None,

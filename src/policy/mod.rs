@@ -80,6 +80,8 @@ pub struct Rule {
     pub body: Vec<Stmt>,
     pub source: Arc<SourceFile>,
     pub span: Span,
+    /// The whole declaration in `source`.
+    pub full_span: Span,
 }
 
 /// A parameter and its current value.
@@ -433,6 +435,7 @@ pub fn load(
                 body: rule.body.clone(),
                 source: src.clone(),
                 span: rule.head_span,
+                full_span: rule.full_span,
             });
         }
     }

@@ -1,10 +1,14 @@
 //! Rendering findings: `human` (miette, rustc-style) and `json` (a stable contract). Every
 //! format masks personal data unless asked not to.
 
+pub mod baseline;
 pub mod finding;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod mask;
+pub mod sarif;
 
 use std::borrow::Cow;
 
