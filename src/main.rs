@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use bylaw::policy::ast::Severity;
 use bylaw::report::finding::Summary;
-use bylaw::report::{RenderOptions, baseline, human, json};
+use bylaw::report::{RenderOptions, baseline, github, human, json, junit, sarif};
 use bylaw::run::{self, Options, RunError};
 
 #[derive(Parser)]
@@ -92,9 +92,15 @@ struct CheckArgs {
 struct RulesArgs {
     #[command(flatten)]
     policy: PolicyArgs,
-    /// Output format (`human` or `json`).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ListFormat {
+    Human,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +115,9 @@ struct ExplainArgs {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -158,6 +167,17 @@ fn check(args: CheckArgs) -> ExitCode {
     let outcome = match run::check(&options) {
         Ok(o) => o,
         Err(e) => return fail(e),
+    };
+    // SARIF describes every rule in force, not only those that fired.
+    let rule_infos: Vec<sarif::RuleInfo> = if args.format == Format::Sarif {
+        match run::load_config(options.config.as_ref())
+            .and_then(|c| run::load_policies(&options, &c))
+        {
+            Ok(set) => set.rules.iter().map(sarif::RuleInfo::from).collect(),
+            Err(e) => return fail(e),
+        }
+    } else {
+        Vec::new()
     };
     if args.verbose {
         let mut err = std::io::stderr().lock();
@@ -221,9 +241,13 @@ fn check(args: CheckArgs) -> ExitCode {
         width: 100,
     };
     let summary = Summary::of(&findings, outcome.files_checked);
+    let checked: Vec<String> = outcome.files.iter().map(|f| f.file.clone()).collect();
     let mut text = match args.format {
         Format::Human => human::render(&findings, summary, &opts),
         Format::Json => json::render(&findings, summary, outcome.as_of, &opts),
+        Format::Sarif => sarif::render(&findings, &rule_infos, summary, outcome.as_of, &opts),
+        Format::Junit => junit::render(&findings, &checked, summary, outcome.as_of, &opts),
+        Format::Github => github::render(&findings, summary, &opts),
     };
     if args.format == Format::Human {
         for note in &notes {
@@ -275,7 +299,7 @@ fn rules(args: RulesArgs) -> ExitCode {
     };
     let mut out = String::new();
     match args.format {
-        Format::Json => {
+        ListFormat::Json => {
             let rules: Vec<_> = set
                 .rules
                 .iter()
@@ -290,7 +314,7 @@ fn rules(args: RulesArgs) -> ExitCode {
                 .unwrap_or_default();
             out.push('\n');
         }
-        Format::Human => {
+        ListFormat::Human => {
             for r in &set.rules {
                 out.push_str(&format!(
                     "{:<40} {:<8} [{}] {}\n    {}\n",

@@ -57,7 +57,7 @@ pub fn render(
     }
 
     let mut cases = Vec::with_capacity(by_file.len());
-    let mut others = Vec::new();
+    let mut others: Vec<&Finding> = Vec::new();
     let (mut failures, mut errors, mut skipped) = (0, 0, 0);
     for (file, found) in &by_file {
         let erring: Vec<&Finding> = found

@@ -315,7 +315,12 @@ fn descriptor(r: &RuleInfo, opts: &RenderOptions) -> Descriptor {
     let summary = r.summary.as_deref().map(|s| opts.mask(s).into_owned());
     let mut full = summary.clone().unwrap_or_else(|| r.id.clone());
     if !r.clauses.is_empty() {
-        full.push_str(&format!(" (regulation clauses {})", r.clauses.join(", ")));
+        let word = if r.clauses.len() == 1 {
+            "clause"
+        } else {
+            "clauses"
+        };
+        full.push_str(&format!(" (regulation {word} {})", r.clauses.join(", ")));
     }
     if !r.kinds.is_empty() {
         full.push_str(&format!("; applies to {}", r.kinds.join(", ")));
