@@ -38,6 +38,12 @@ pub struct Config {
     pub kinds: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
+    /// Waivers: accepted findings, with a reason, an approver and an optional expiry.
+    #[serde(default)]
+    pub waivers: Vec<crate::check::suppress::Waiver>,
+    /// Where the configuration came from (path as shown, text), when it came from a file.
+    #[serde(skip)]
+    pub origin: Option<(String, String)>,
 }
 
 /// The configuration file's name.
@@ -75,12 +81,20 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 pub fn parse(display: &str, text: &str) -> Result<Config, ConfigError> {
-    toml::from_str::<Config>(text).map_err(|e| ConfigError {
+    let mut config = toml::from_str::<Config>(text).map_err(|e| ConfigError {
         path: display.to_string(),
         text: text.to_string(),
         message: e.message().to_string(),
         span: e.span(),
-    })
+    })?;
+    crate::check::suppress::validate_waivers(&config.waivers).map_err(|message| ConfigError {
+        path: display.to_string(),
+        text: text.to_string(),
+        message,
+        span: text.find("[[waivers]]").map(|i| i..i + "[[waivers]]".len()),
+    })?;
+    config.origin = Some((display.to_string(), text.to_string()));
+    Ok(config)
 }
 
 impl Config {

@@ -86,6 +86,9 @@ struct CheckArgs {
     /// Also list every file checked, with its kind and encoding (on standard error).
     #[arg(short, long)]
     verbose: bool,
+    /// List the findings that suppressions and waivers accepted, with their reasons.
+    #[arg(long)]
+    show_suppressed: bool,
 }
 
 #[derive(clap::Args)]
@@ -240,7 +243,8 @@ fn check(args: CheckArgs) -> ExitCode {
         color,
         width: 100,
     };
-    let summary = Summary::of(&findings, outcome.files_checked);
+    let summary =
+        Summary::of(&findings, outcome.files_checked).with_suppressed(outcome.suppressed.len());
     let checked: Vec<String> = outcome.files.iter().map(|f| f.file.clone()).collect();
     let mut text = match args.format {
         Format::Human => human::render(&findings, summary, &opts),
@@ -249,6 +253,26 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Junit => junit::render(&findings, &checked, summary, outcome.as_of, &opts),
         Format::Github => github::render(&findings, summary, &opts),
     };
+    if args.show_suppressed {
+        let mut listing = String::from("suppressed:\n");
+        for (f, reason) in &outcome.suppressed {
+            let loc = f.location();
+            listing.push_str(&format!(
+                "  {}:{}:{} {} — {} (reason: {})\n",
+                f.file,
+                loc.line,
+                loc.column,
+                f.rule,
+                opts.mask(&f.message),
+                opts.mask(reason)
+            ));
+        }
+        if args.format == Format::Human {
+            notes.insert(0, listing.trim_end().to_string());
+        } else {
+            let _ = std::io::stderr().write_all(listing.as_bytes());
+        }
+    }
     if args.format == Format::Human {
         for note in &notes {
             text.push_str(note);

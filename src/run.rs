@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::check::engine::{Checker, RuleSettings};
 use crate::check::records::{TableChecker, pick_header};
+use crate::check::suppress;
 use crate::check::value::Value;
 use crate::config::{self, Config, ConfigError};
 use crate::input::FileType;
@@ -45,6 +46,9 @@ pub struct Options {
 /// The outcome of a run.
 pub struct Outcome {
     pub findings: Vec<Finding>,
+    /// Findings that inline suppressions or waivers accepted, with their reasons: counted in
+    /// the summary, listed with `--show-suppressed`.
+    pub suppressed: Vec<(Finding, String)>,
     pub files_checked: usize,
     /// Each checked file, with the kind it was recognised as and how it was read.
     pub files: Vec<FileReport>,
@@ -230,7 +234,28 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
                 .collect();
         }
     }
-    let mut findings: Vec<Finding> = walked
+    let policies = checker.policies.clone();
+    let known: Vec<(&str, &[String])> = policies
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.clauses.as_slice()))
+        .collect();
+    suppress::validate_waiver_rules(&config.waivers, &known).map_err(RunError::Usage)?;
+    let mut usage = suppress::WaiverUsage::new(config.waivers.len());
+    let mut suppressed = Vec::new();
+    let mut findings = Vec::new();
+    // Every file's findings pass through its inline suppressions and the waivers.
+    let mut accept = |file: &str,
+                      found: Vec<Finding>,
+                      inline: &[suppress::Suppression],
+                      findings: &mut Vec<Finding>| {
+        let applied = suppress::apply(file, found, inline, &config.waivers, as_of, &known);
+        usage.record(&applied);
+        findings.extend(applied.kept);
+        findings.extend(applied.problems);
+        suppressed.extend(applied.suppressed);
+    };
+    let problems: Vec<Finding> = walked
         .problems
         .iter()
         .map(|p| {
@@ -245,6 +270,10 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
             f
         })
         .collect();
+    for f in problems {
+        let file = f.file.clone();
+        accept(&file, vec![f], &[], &mut findings);
+    }
     let (record_files, document_files): (Vec<&walk::Candidate>, Vec<&walk::Candidate>) = walked
         .files
         .iter()
@@ -278,7 +307,7 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
     }
     let mut files = Vec::with_capacity(walked.files.len());
     for (c, done) in document_files.iter().zip(checked) {
-        findings.extend(done.findings);
+        accept(&c.display, done.findings, &done.inline, &mut findings);
         if let (Some(kind), Some(doc)) = (&done.kind, done.keep) {
             checker
                 .corpus
@@ -297,17 +326,31 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         .map(|c| guarded(c, limits, || check_record_file(c, &recognizer, &checker)))
         .collect();
     for (c, done) in record_files.iter().zip(checked) {
-        findings.extend(done.findings);
+        accept(&c.display, done.findings, &[], &mut findings);
         files.push(FileReport {
             file: c.display.clone(),
             kind: done.kind,
             encoding: done.encoding,
         });
     }
+    let (config_file, config_text) = match &config.origin {
+        Some((file, text)) => (file.as_str(), Some(text.as_str())),
+        None => (config::FILE_NAME, None),
+    };
+    findings.extend(suppress::waiver_problems(
+        &config.waivers,
+        &usage,
+        as_of,
+        false,
+        config_file,
+        config_text,
+    ));
     files.sort();
     finding::sort(&mut findings);
+    finding::sort_pairs(&mut suppressed);
     Ok(Outcome {
         findings,
+        suppressed,
         files_checked: walked.files.len(),
         files,
         as_of,
@@ -319,11 +362,14 @@ struct Checked {
     findings: Vec<Finding>,
     kind: Option<String>,
     encoding: Option<&'static str>,
+    /// Inline suppression directives found in the document.
+    inline: Vec<suppress::Suppression>,
     /// The document, when cross-source rules need documents of its kind.
     keep: Option<Arc<Document>>,
 }
 
 /// Read, recognise and check one document; an unreadable file becomes an error finding.
+/// The document's inline suppression directives come back with the findings.
 fn check_document_file(
     c: &walk::Candidate,
     recognizer: &KindRecognizer,
@@ -331,12 +377,14 @@ fn check_document_file(
     corpus_kinds: &[String],
 ) -> Checked {
     match input::read_document(&c.path, &c.display, c.file_type) {
-        Ok((doc, encoding)) => {
+        Ok(read) => {
+            let ((doc, encoding), inline) = with_directives(read, &c.display, c.file_type);
             let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
             let title = doc.title.as_ref().map(|t| t.text.as_str());
             let kind = recognizer
                 .recognise(&c.path, fm_kind, title)
                 .map(|(k, _)| k);
+            let encoding = Some(encoding);
             let doc = Arc::new(doc);
             let findings = checker.check_document(doc.clone(), kind.as_deref(), &c.display);
             let keep = kind
@@ -346,7 +394,8 @@ fn check_document_file(
             Checked {
                 findings,
                 kind,
-                encoding: Some(encoding),
+                encoding,
+                inline,
                 keep,
             }
         }
@@ -356,8 +405,52 @@ fn check_document_file(
             )],
             kind: None,
             encoding: None,
+            inline: Vec::new(),
             keep: None,
         },
+    }
+}
+
+/// The document's suppression directives. In plain text a directive line is not content:
+/// the text is read again with those lines blanked (byte lengths kept, so spans stay true).
+fn with_directives(
+    read: input::ReadDocument,
+    display: &str,
+    file_type: FileType,
+) -> (
+    (crate::model::Document, &'static str),
+    Vec<suppress::Suppression>,
+) {
+    let input::ReadDocument {
+        doc,
+        encoding,
+        comments,
+    } = read;
+    match file_type {
+        FileType::Docx => {
+            let inline = suppress::from_docx_comments(display, &comments);
+            ((doc, encoding), inline)
+        }
+        FileType::Markdown => {
+            let inline = suppress::scan_text(&doc.source, true);
+            ((doc, encoding), inline)
+        }
+        _ => {
+            let inline = suppress::scan_text(&doc.source, false);
+            if inline.is_empty() {
+                return ((doc, encoding), inline);
+            }
+            let mut text = doc.source.text().as_bytes().to_vec();
+            for s in &inline {
+                let line = doc.source.line_span(s.line.saturating_sub(1));
+                for b in text.get_mut(line.range()).into_iter().flatten() {
+                    *b = b' ';
+                }
+            }
+            let blanked = String::from_utf8(text).unwrap_or_else(|_| doc.source.text().to_string());
+            let reread = input::text::read_text(display, &blanked);
+            ((reread, encoding), inline)
+        }
     }
 }
 
@@ -372,9 +465,12 @@ fn read_for_context(
         findings: Vec::new(),
         kind: None,
         encoding: None,
+        inline: Vec::new(),
         keep: None,
     };
-    if let Ok((doc, _)) = input::read_document(&c.path, &c.display, c.file_type) {
+    if let Ok(input::ReadDocument { doc, .. }) =
+        input::read_document(&c.path, &c.display, c.file_type)
+    {
         let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
         let title = doc.title.as_ref().map(|t| t.text.as_str());
         let kind = recognizer
@@ -485,6 +581,7 @@ fn check_record_file(
         findings,
         kind,
         encoding: None,
+        inline: Vec::new(),
         keep: None,
     }
 }
@@ -511,6 +608,7 @@ fn guarded(c: &walk::Candidate, limits: Limits, check: impl FnOnce() -> Checked)
         )],
         kind: None,
         encoding: None,
+        inline: Vec::new(),
         keep: None,
     };
     if let Ok(meta) = std::fs::metadata(&c.path)

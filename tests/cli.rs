@@ -546,3 +546,73 @@ fn explain_and_init() {
     assert!(bylaw::run::load_policies(&bylaw::run::Options::default(), &parsed).is_ok());
     run(dir.path(), &["init"], 2);
 }
+
+#[test]
+fn inline_suppressions_need_reasons_expire_and_are_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "海报.md",
+        "# 新品海报\n\n<!-- bylaw-disable-next-line ad-copy/absolute-term -- 引用监管通报原文 -->\n品质最佳。\n\n<!-- bylaw-disable-next-line ad-copy/absolute-term -- 旧豁免 (until 2026-01-01) -->\n顶级。\n\n<!-- bylaw-disable-next-line ad-copy/absolute-term -- 这行没有问题 -->\n普通文字。\n",
+    );
+    let json = json_of(&run(
+        dir.path(),
+        &["check", ".", "--as-of", "2026-11-30", "--format", "json"],
+        1,
+    ));
+    assert_eq!(json["summary"]["suppressed"], 1, "{json}");
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"bylaw/suppression-expired"), "{rules:?}");
+    assert!(rules.contains(&"bylaw/suppression-unused"), "{rules:?}");
+    assert!(
+        rules.contains(&"ad-copy/absolute-term"),
+        "the expired suppression no longer hides 顶级: {rules:?}"
+    );
+    assert!(
+        !json.to_string().contains("最佳`"),
+        "the suppressed finding is not reported: {json}"
+    );
+    // Before the expiry date, the same suppression works.
+    let json = json_of(&run(
+        dir.path(),
+        &["check", ".", "--as-of", "2025-12-01", "--format", "json"],
+        0,
+    ));
+    assert_eq!(json["summary"]["suppressed"], 2, "{json}");
+}
+
+#[test]
+fn waivers_in_config_accept_record_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "客户信息.csv",
+        "客户编号,姓名,手机,邮箱,客户等级,最近购买日期\nC1,张三,13812345678,,A,2026-10-01\nC1,李四,13912345678,,B,2026-10-02\n",
+    );
+    run(dir.path(), &["check", ".", "--as-of", "2026-11-30"], 1);
+    write(
+        dir.path(),
+        "bylaw.toml",
+        "[[waivers]]\npath = \"客户信息.csv\"\nrule = \"customers/duplicate-id\"\nrow = 2\nreason = \"两个账户同属一位客户，待合并\"\napproved_by = \"王经理\"\nexpires = \"2027-03-31\"\n",
+    );
+    let out = run(
+        dir.path(),
+        &["check", ".", "--as-of", "2026-11-30", "--show-suppressed"],
+        0,
+    );
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("1 suppressed"), "{text}");
+    assert!(text.contains("待合并") && text.contains("王经理"), "{text}");
+    // A waiver needs a reason and an approver.
+    write(
+        dir.path(),
+        "bylaw.toml",
+        "[[waivers]]\npath = \"客户信息.csv\"\nrule = \"customers/duplicate-id\"\n",
+    );
+    run(dir.path(), &["check", "."], 2);
+}

@@ -46,30 +46,49 @@ pub struct ReadError {
     pub help: Option<String>,
 }
 
-/// Read and parse one document; returns it with the text encoding it was read in.
+/// A document as read.
+pub struct ReadDocument {
+    pub doc: Document,
+    /// The text encoding it was read in (`docx` for Word files).
+    pub encoding: &'static str,
+    /// Word review comments (suppression directives live there).
+    pub comments: Vec<docx::DocxComment>,
+}
+
+/// Read and parse one document.
 pub fn read_document(
     path: &Path,
     name: &str,
     file_type: FileType,
-) -> Result<(Document, &'static str), ReadError> {
+) -> Result<ReadDocument, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         message: format!("cannot read this file: {}", io_reason(&e)),
         help: None,
     })?;
     if file_type == FileType::Docx {
-        return docx::read_docx(&bytes, name, &docx::DocxLimits::default()).map(|d| (d, "docx"));
+        let (doc, comments) =
+            docx::read_docx_with_comments(&bytes, name, &docx::DocxLimits::default())?;
+        return Ok(ReadDocument {
+            doc,
+            encoding: "docx",
+            comments,
+        });
     }
     let text = decode::decode_text(bytes)?;
-    let encoding = text.encoding;
-    Ok(match file_type {
-        FileType::Markdown => (markdown::read_markdown(name, &text.text), encoding),
-        FileType::Text => (text::read_text(name, &text.text), encoding),
+    let doc = match file_type {
+        FileType::Markdown => markdown::read_markdown(name, &text.text),
+        FileType::Text => text::read_text(name, &text.text),
         FileType::Records | FileType::Docx => {
             return Err(ReadError {
                 message: "records are not documents".into(),
                 help: None,
             });
         }
+    };
+    Ok(ReadDocument {
+        doc,
+        encoding: text.encoding,
+        comments: Vec::new(),
     })
 }
 

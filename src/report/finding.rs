@@ -171,6 +171,20 @@ pub fn sort(findings: &mut [Finding]) {
     });
 }
 
+/// Sort suppressed findings (with their reasons) like findings.
+pub fn sort_pairs(pairs: &mut [(Finding, String)]) {
+    pairs.sort_by_cached_key(|(f, _)| {
+        let loc = f.location();
+        (
+            f.file.clone(),
+            loc.line,
+            loc.column,
+            f.rule.clone(),
+            f.message.clone(),
+        )
+    });
+}
+
 /// Counts for the summary line and the JSON `summary` object.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct Summary {
@@ -179,6 +193,8 @@ pub struct Summary {
     pub warnings: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub infos: usize,
+    /// Findings accepted by inline suppressions or waivers: counted, not hidden.
+    pub suppressed: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -199,5 +215,11 @@ impl Summary {
             }
         }
         s
+    }
+
+    /// The same, with the number of suppressed findings.
+    pub fn with_suppressed(mut self, suppressed: usize) -> Summary {
+        self.suppressed = suppressed;
+        self
     }
 }

@@ -154,14 +154,22 @@ pub fn summary_line(s: Summary) -> String {
         }
     };
     let files = plural(s.files_checked, "file");
+    let suppressed = if s.suppressed > 0 {
+        format!(
+            " ({} suppressed; --show-suppressed lists them)",
+            s.suppressed
+        )
+    } else {
+        String::new()
+    };
     if s.errors + s.warnings + s.infos == 0 {
-        return format!("✓ {files} checked: no findings");
+        return format!("✓ {files} checked: no findings{suppressed}");
     }
     let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.infos > 0 {
         parts.push(plural(s.infos, "note"));
     }
-    format!("✗ {files} checked: {}", parts.join(", "))
+    format!("✗ {files} checked: {}{suppressed}", parts.join(", "))
 }
 
 /// A configuration error as a miette report pointing into `bylaw.toml`.
