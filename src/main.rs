@@ -33,8 +33,29 @@ enum Command {
     Rules(RulesArgs),
     /// Explain a rule or a clause: what it requires, the rule's policy source, how to fix it.
     Explain(ExplainArgs),
+    /// Show, for every clause, the rules that enforce it and the test files that exercise
+    /// them, or why it is declared not checkable.
+    Coverage(CoverageArgs),
     /// Write a commented bylaw.toml in the current directory.
     Init,
+}
+
+#[derive(clap::Args)]
+struct CoverageArgs {
+    /// Test fixtures to run the rules on (files or directories); a rule is tested when it
+    /// reports a finding in one of them.
+    tests: Vec<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Audit date for the test run.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Fail (exit 1) when fewer than this percentage of clauses are covered.
+    #[arg(long, value_name = "PERCENT")]
+    fail_under: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
 }
 
 #[derive(clap::Args)]
@@ -147,6 +168,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
+        Command::Coverage(args) => coverage(args),
         Command::Init => init(),
     }
 }
@@ -411,6 +433,45 @@ fn explain(args: ExplainArgs) -> ExitCode {
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS
+}
+
+fn coverage(args: CoverageArgs) -> ExitCode {
+    let options = Options {
+        paths: args.tests.clone(),
+        as_of: args.as_of,
+        ..options(args.policy)
+    };
+    let set = match run::load_config(options.config.as_ref())
+        .and_then(|c| run::load_policies(&options, &c))
+    {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let findings = if args.tests.is_empty() {
+        None
+    } else {
+        match run::check(&options) {
+            Ok(o) => Some(o.findings),
+            Err(e) => return fail(e),
+        }
+    };
+    let cov = bylaw::report::coverage::of(&set, findings.as_deref());
+    let text = match args.format {
+        ListFormat::Human => bylaw::report::coverage::render(&cov),
+        ListFormat::Json => serde_json::to_string_pretty(&cov).unwrap_or_default() + "\n",
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    match args.fail_under {
+        Some(min) if cov.percent + 1e-9 < min => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "coverage {:.1}% is under {min}%",
+                cov.percent
+            );
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 /// The commented configuration `bylaw init` writes.

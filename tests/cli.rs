@@ -616,3 +616,45 @@ fn waivers_in_config_accept_record_findings() {
     );
     run(dir.path(), &["check", "."], 2);
 }
+
+#[test]
+fn coverage_accounts_for_every_clause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(dir.path(), &["coverage", "--format", "json"], 0);
+    let json = json_of(&out);
+    let clauses = json["clauses"].as_array().expect("array");
+    assert!(clauses.len() > 80, "{}", clauses.len());
+    assert!(
+        clauses.iter().all(|c| c["status"] != "not-covered"),
+        "{json}"
+    );
+    let reminder = clauses
+        .iter()
+        .find(|c| c["clause"] == "7.2.3")
+        .expect("7.2.3");
+    assert_eq!(reminder["status"], "not-checkable");
+    assert!(reminder["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    // A user pack that forgets a clause is not fully covered.
+    write(
+        dir.path(),
+        "p.bylaw",
+        "clause 9.1 \"dated\"\nclause 9.2 \"signed\"\nkind memo { keywords [\"memo\"] }\nrule memo/dated {\n  clauses 9.1\n  severity error\n  applies to memo\n  message \"m\"\n  report\n}\n",
+    );
+    let assert = bylaw()
+        .current_dir(dir.path())
+        .args([
+            "coverage",
+            "--policy",
+            "p.bylaw",
+            "--no-builtin",
+            "--fail-under",
+            "100",
+        ])
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        text.contains("9.2") && text.contains("NOT COVERED"),
+        "{text}"
+    );
+}

@@ -31,6 +31,8 @@ pub struct Name {
 pub struct ClauseDecl {
     pub id: Name,
     pub title: String,
+    /// Why no rule can enforce this clause from documents and records, when declared so.
+    pub not_checkable: Option<StringLit>,
 }
 
 #[derive(Debug, Clone)]

@@ -210,6 +210,7 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::block => "`{`",
         Rule::else_clause => "`else`",
         Rule::at_clause => "`at`",
+        Rule::not_checkable => "`not checkable`",
         Rule::cite_clause => "`cite`",
         Rule::binding => "a variable name",
         Rule::expr | Rule::postfixed | Rule::op_not | Rule::op_neg => "an expression",

@@ -70,9 +70,14 @@ impl<'s> Lowerer<'s> {
                 Rule::clause_decl => {
                     let mut inner = pair.into_inner();
                     if let (Some(id), Some(title)) = (inner.next(), inner.next()) {
+                        let not_checkable = inner
+                            .next()
+                            .and_then(|n| n.into_inner().next())
+                            .map(|reason| self.string(reason));
                         items.push(Item::Clause(ClauseDecl {
                             id: name_of(&id),
                             title: self.string(title).value,
+                            not_checkable,
                         }));
                     }
                 }

@@ -96,6 +96,8 @@ pub struct ParamInfo {
 #[derive(Debug, Default)]
 pub struct PolicySet {
     pub clauses: BTreeMap<String, String>,
+    /// Clauses declared not checkable from documents and records, with the reason.
+    pub not_checkable: BTreeMap<String, String>,
     pub kinds: Vec<KindDef>,
     pub globals: FxHashMap<String, Value>,
     pub params: Vec<ParamInfo>,
@@ -195,6 +197,12 @@ pub fn load(
     // Pass 1: the clause registry and kinds, so rules may refer to them from any file.
     for (file, _) in &files {
         for item in &file.items {
+            if let Item::Clause(c) = item
+                && let Some(reason) = &c.not_checkable
+            {
+                set.not_checkable
+                    .insert(c.id.text.clone(), reason.value.clone());
+            }
             if let Item::Clause(c) = item
                 && set
                     .clauses
@@ -365,6 +373,13 @@ pub fn load(
                 );
             }
             for c in &rule.clauses {
+                if set.not_checkable.contains_key(&c.text) {
+                    errors.push(
+                        PolicyError::new(src, c.span, format!("clause `{}` is declared not checkable, but this rule enforces it", c.text))
+                            .label("declared `not checkable` in the registry")
+                            .help("remove `not checkable` from the clause's declaration, or do not cite it here"),
+                    );
+                }
                 if !set.clauses.contains_key(&c.text) {
                     let help = did_you_mean(&c.text, set.clauses.keys().map(String::as_str))
                         .unwrap_or_else(|| {

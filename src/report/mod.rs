@@ -2,6 +2,7 @@
 //! format masks personal data unless asked not to.
 
 pub mod baseline;
+pub mod coverage;
 pub mod finding;
 pub mod github;
 pub mod human;

@@ -1,0 +1,122 @@
+//! Clause coverage: for every clause of the registry, which rules enforce it and how many test
+//! files exercise them — or the reason it is declared not checkable. A clause neither
+//! enforced nor declared is "not covered": forgotten, not waived.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::finding::Finding;
+use crate::policy::PolicySet;
+
+#[derive(Debug, Serialize)]
+pub struct ClauseCoverage {
+    pub clause: String,
+    pub title: String,
+    /// `enforced`, `untested` (enforced, but no test file triggers its rules),
+    /// `not-checkable`, or `not-covered`.
+    pub status: &'static str,
+    pub rules: Vec<String>,
+    /// Test files in which one of the rules reports a finding.
+    pub test_files: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Coverage {
+    pub clauses: Vec<ClauseCoverage>,
+    /// Covered clauses (enforced and tested, or declared not checkable) in percent.
+    pub percent: f64,
+}
+
+/// Coverage of a policy set. `test_findings`: the findings of a run over test fixtures, or
+/// `None` when no fixtures were given (then an enforced clause counts as covered).
+pub fn of(set: &PolicySet, test_findings: Option<&[Finding]>) -> Coverage {
+    let mut files_per_rule: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    if let Some(findings) = test_findings {
+        for f in findings {
+            files_per_rule
+                .entry(f.rule.as_str())
+                .or_default()
+                .insert(f.file.as_str());
+        }
+    }
+    let mut clauses = Vec::new();
+    for (id, title) in &set.clauses {
+        let rules: Vec<String> = set
+            .rules
+            .iter()
+            .filter(|r| r.clauses.contains(id))
+            .map(|r| r.id.clone())
+            .collect();
+        let test_files: BTreeSet<&str> = rules
+            .iter()
+            .flat_map(|r| {
+                files_per_rule
+                    .get(r.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied()
+            })
+            .collect();
+        let reason = set.not_checkable.get(id).cloned();
+        let status = match (&reason, rules.is_empty()) {
+            (Some(_), _) => "not-checkable",
+            (None, true) => "not-covered",
+            (None, false) if test_findings.is_some() && test_files.is_empty() => "untested",
+            (None, false) => "enforced",
+        };
+        clauses.push(ClauseCoverage {
+            clause: id.clone(),
+            title: title.clone(),
+            status,
+            rules,
+            test_files: test_files.len(),
+            reason,
+        });
+    }
+    clauses.sort_by(|a, b| clause_order(&a.clause).cmp(&clause_order(&b.clause)));
+    let covered = clauses
+        .iter()
+        .filter(|c| matches!(c.status, "enforced" | "not-checkable"))
+        .count();
+    let percent = if clauses.is_empty() {
+        100.0
+    } else {
+        (covered as f64) * 100.0 / (clauses.len() as f64)
+    };
+    Coverage { clauses, percent }
+}
+
+/// `4.1.5` before `4.1.10`: numeric order of the parts.
+fn clause_order(id: &str) -> Vec<u32> {
+    id.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
+
+/// The coverage as a table.
+pub fn render(c: &Coverage) -> String {
+    let mut out = String::new();
+    for cl in &c.clauses {
+        let detail = match cl.status {
+            "not-checkable" => format!("not checkable: {}", cl.reason.as_deref().unwrap_or("")),
+            "not-covered" => "NOT COVERED: no rule, and not declared `not checkable`".to_string(),
+            _ => format!("{} ({} test file(s))", cl.rules.join(", "), cl.test_files),
+        };
+        out.push_str(&format!("{:<7} {:<14} {}\n", cl.clause, cl.status, detail));
+    }
+    let enforced = c.clauses.iter().filter(|x| x.status == "enforced").count();
+    let waived = c
+        .clauses
+        .iter()
+        .filter(|x| x.status == "not-checkable")
+        .count();
+    out.push_str(&format!(
+        "\n{} clauses: {enforced} enforced and tested, {waived} declared not checkable, {} untested, {} not covered — {:.1}% covered\n",
+        c.clauses.len(),
+        c.clauses.iter().filter(|x| x.status == "untested").count(),
+        c.clauses.iter().filter(|x| x.status == "not-covered").count(),
+        c.percent
+    ));
+    out
+}
