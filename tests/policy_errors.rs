@@ -152,6 +152,7 @@ fn reference_examples_load() {
             .replace("rule customers/", "rule example/")
             .replace("kind staff", "kind example-staff")
             .replace("clause 4.1.5", "clause 99.1")
+            .replace("clause 7.2.3", "clause 99.2")
             .replace("kind research-plan", "kind example-kind")
             .replace("let total_words", "let example_words")
             .replace("let absolute_terms", "let example_terms");

@@ -76,7 +76,7 @@ pub fn of(set: &PolicySet, test_findings: Option<&[Finding]>) -> Coverage {
             reason,
         });
     }
-    clauses.sort_by(|a, b| clause_order(&a.clause).cmp(&clause_order(&b.clause)));
+    clauses.sort_by_key(|c| clause_order(&c.clause));
     let covered = clauses
         .iter()
         .filter(|c| matches!(c.status, "enforced" | "not-checkable"))
