@@ -116,6 +116,9 @@ struct CheckArgs {
 struct RulesArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    /// Only the rules in force on this day (rules may declare `effective` and `until`).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
@@ -339,10 +342,13 @@ fn load(policy: PolicyArgs) -> Result<bylaw::policy::PolicySet, RunError> {
 }
 
 fn rules(args: RulesArgs) -> ExitCode {
-    let set = match load(args.policy) {
+    let mut set = match load(args.policy) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if let Some(day) = args.as_of {
+        set.rules.retain(|r| r.in_force(day));
+    }
     let mut out = String::new();
     match args.format {
         ListFormat::Json => {
@@ -353,6 +359,8 @@ fn rules(args: RulesArgs) -> ExitCode {
                     serde_json::json!({
                         "id": r.id, "clauses": r.clauses, "kinds": r.applies,
                         "severity": r.severity, "summary": r.summary,
+                        "effective": r.effective.map(|d| d.to_string()),
+                        "until": r.until.map(|d| d.to_string()),
                     })
                 })
                 .collect();
@@ -394,6 +402,17 @@ fn explain(args: ExplainArgs) -> ExitCode {
             out.push_str(&format!("  clause {c}: {title}\n"));
         }
         out.push_str(&format!("  applies to: {}\n", rule.applies.join(", ")));
+        if rule.effective.is_some() || rule.until.is_some() {
+            let from = rule
+                .effective
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "always".into());
+            let to = rule
+                .until
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "further notice".into());
+            out.push_str(&format!("  in force: from {from} until {to}\n"));
+        }
         if let Some(h) = &rule.help {
             out.push_str(&format!("  how to fix: {}\n", h.value));
         }

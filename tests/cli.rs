@@ -658,3 +658,66 @@ fn coverage_accounts_for_every_clause() {
         "{text}"
     );
 }
+
+#[test]
+fn rules_in_force_follow_the_audit_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "p.bylaw",
+        "clause 9.1 \"memos are dated\"\nkind memo { keywords [\"memo\"] }\nrule memo/dated {\n  clauses 9.1\n  severity error\n  applies to memo\n  effective 2027-01-01\n  message \"memo has no date\"\n  report\n}\n",
+    );
+    write(dir.path(), "memo.md", "# Memo\n");
+    let args = |day: &str| -> Vec<String> {
+        [
+            "check",
+            "memo.md",
+            "--policy",
+            "p.bylaw",
+            "--no-builtin",
+            "--as-of",
+            day,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let a = args("2026-12-31");
+    run(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        0,
+    );
+    let a = args("2027-01-01");
+    run(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+    );
+    let listed = run(
+        dir.path(),
+        &[
+            "rules",
+            "--policy",
+            "p.bylaw",
+            "--no-builtin",
+            "--as-of",
+            "2026-06-01",
+        ],
+        0,
+    );
+    assert!(!String::from_utf8_lossy(&listed).contains("memo/dated"));
+    let listed = run(
+        dir.path(),
+        &[
+            "rules",
+            "--policy",
+            "p.bylaw",
+            "--no-builtin",
+            "--as-of",
+            "2027-06-01",
+        ],
+        0,
+    );
+    assert!(String::from_utf8_lossy(&listed).contains("memo/dated"));
+}

@@ -99,7 +99,8 @@ impl Checker {
             .rules
             .iter()
             .filter(|r| {
-                !self.settings.disabled.contains(&r.id)
+                r.in_force(self.as_of)
+                    && !self.settings.disabled.contains(&r.id)
                     && r.applies
                         .iter()
                         .any(|a| (a == ANY_DOCUMENT && !is_records) || Some(a.as_str()) == kind)

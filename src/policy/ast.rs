@@ -98,6 +98,10 @@ pub struct RuleDecl {
     pub head_span: Span,
     /// The whole declaration, for `bylaw explain`.
     pub full_span: Span,
+    /// In force from this day (inclusive), if set.
+    pub effective: Option<(chrono::NaiveDate, Span)>,
+    /// In force until this day (inclusive), if set.
+    pub until: Option<(chrono::NaiveDate, Span)>,
 }
 
 /// A string literal as written; `{name}` placeholders are resolved at report time.

@@ -176,8 +176,19 @@ fn syntax_help(text: &str, at: usize, expected: &[&str]) -> Option<String> {
         return super::errors::did_you_mean(
             &word,
             [
-                "let", "for", "if", "report", "clauses", "severity", "applies", "message", "label",
-                "help", "summary",
+                "let",
+                "for",
+                "if",
+                "report",
+                "clauses",
+                "severity",
+                "applies",
+                "message",
+                "label",
+                "help",
+                "summary",
+                "effective",
+                "until",
             ],
         );
     }
@@ -200,6 +211,8 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         | Rule::meta_applies
         | Rule::meta_message
         | Rule::meta_label
+        | Rule::meta_effective
+        | Rule::meta_until
         | Rule::meta_help
         | Rule::meta_summary
         | Rule::let_stmt
@@ -245,6 +258,7 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::ident_raw => "a name",
         Rule::name => "a kind name such as `research-report`",
         Rule::clause_id => "a clause id such as `4.1.5`",
+        Rule::date => "a date such as `2026-01-01`",
         Rule::severity => "a severity (`error`, `warning`, `info`)",
         _ => return None,
     })

@@ -135,6 +135,8 @@ impl<'s> Lowerer<'s> {
         let mut rule = RuleDecl {
             head_span: Span::new(start, id.span.end),
             full_span,
+            effective: None,
+            until: None,
             id,
             clauses: Vec::new(),
             severity: None,
@@ -181,6 +183,25 @@ impl<'s> Lowerer<'s> {
                 Rule::meta_message => {
                     rule.message = part.into_inner().next().map(|s| self.string(s))
                 }
+                Rule::meta_effective | Rule::meta_until => {
+                    let is_until = part.as_rule() == Rule::meta_until;
+                    if let Some(d) = part.into_inner().next() {
+                        let span = span_of(&d);
+                        match chrono::NaiveDate::parse_from_str(d.as_str(), "%Y-%m-%d") {
+                            Ok(date) if is_until => rule.until = Some((date, span)),
+                            Ok(date) => rule.effective = Some((date, span)),
+                            Err(_) => self.errors.push(
+                                PolicyError::new(
+                                    self.source,
+                                    span,
+                                    format!("`{}` is not a date", d.as_str()),
+                                )
+                                .label("not a calendar date")
+                                .help("write dates as YYYY-MM-DD, e.g. `effective 2026-01-01`"),
+                            ),
+                        }
+                    }
+                }
                 Rule::meta_label => rule.label = part.into_inner().next().map(|s| self.string(s)),
                 Rule::meta_help => rule.help = part.into_inner().next().map(|s| self.string(s)),
                 Rule::meta_summary => {
@@ -192,6 +213,15 @@ impl<'s> Lowerer<'s> {
                     }
                 }
             }
+        }
+        if let (Some((from, _)), Some((to, span))) = (rule.effective, rule.until)
+            && to < from
+        {
+            self.errors.push(
+                PolicyError::new(self.source, span, "the rule stops before it starts")
+                    .label(format!("`until` is before `effective {from}`"))
+                    .help("`until` is the last day the rule is in force; it cannot come before `effective`"),
+            );
         }
         Some(rule)
     }

@@ -82,6 +82,17 @@ pub struct Rule {
     pub span: Span,
     /// The whole declaration in `source`.
     pub full_span: Span,
+    /// In force from / until these days (inclusive), if set.
+    pub effective: Option<chrono::NaiveDate>,
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl Rule {
+    /// Whether the rule is in force on a day (an audit of last year's archive applies last
+    /// year's rules).
+    pub fn in_force(&self, day: chrono::NaiveDate) -> bool {
+        self.effective.is_none_or(|e| e <= day) && self.until.is_none_or(|u| day <= u)
+    }
 }
 
 /// A parameter and its current value.
@@ -451,6 +462,8 @@ pub fn load(
                 source: src.clone(),
                 span: rule.head_span,
                 full_span: rule.full_span,
+                effective: rule.effective.map(|(d, _)| d),
+                until: rule.until.map(|(d, _)| d),
             });
         }
     }
