@@ -549,7 +549,15 @@ fn check_record_file(
     let by_name = recognizer
         .recognise_records(&c.path)
         .and_then(|name| kinds.iter().find(|k| k.name == name).copied());
-    let pick = |rows: &[Vec<String>]| pick_header(&kinds, by_name, rows);
+    let is_workbook = matches!(
+        c.path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("xlsx" | "xlsm" | "xls" | "ods" | "xlsb")
+    );
+    let pick = |rows: &[Vec<String>]| pick_header(&kinds, by_name, rows, is_workbook);
     let mut tables = TableChecker::new(checker);
     let mut problems = Vec::new();
     let mut kind = None;

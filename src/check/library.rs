@@ -467,7 +467,11 @@ fn build() -> Library {
             Value::Date(d) => d.with_day(1).map(Value::Date).unwrap_or(Value::None),
             v => v
                 .as_text()
-                .and_then(|t| dates::parse_month(&t.value))
+                .and_then(|t| {
+                    // A month typed in Excel is stored as the 1st of the month.
+                    dates::parse_month(&t.value)
+                        .or_else(|| dates::parse_date(&t.value).filter(|d| d.day() == 1))
+                })
                 .map(Value::Date)
                 .unwrap_or(Value::None),
         },

@@ -70,7 +70,34 @@ pub fn normalize_header(header: &str) -> String {
     }
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
-        .collect()
+        .collect::<String>()
+        .trim_end_matches(['.', ':', '：', '*'])
+        .to_string()
+}
+
+/// A totals row at the foot of a table (`合计 | | 12,000`) is not a record.
+fn is_totals_row(row: &Row) -> bool {
+    let Some(first) = row
+        .cells
+        .iter()
+        .map(|c| c.text.trim())
+        .find(|t| !t.is_empty())
+    else {
+        return false;
+    };
+    matches!(
+        fold_width(first).as_str(),
+        "合计"
+            | "总计"
+            | "小计"
+            | "总数"
+            | "合计："
+            | "total"
+            | "totals"
+            | "sum"
+            | "subtotal"
+            | "grand total"
+    )
 }
 
 /// How many of `columns`' synonyms appear among normalised headers.
@@ -98,10 +125,14 @@ pub fn columns_present(kind: &KindDef, row: &[String], only: Option<&[String]>) 
 /// the file name names (`by_name`) wins unless a row identifies another kind more strongly —
 /// so the complaint sheet of `客户信息.xlsx` is still checked as a complaint log. When nothing
 /// identifies any kind, a named kind takes the row with most of its columns.
+///
+/// `one_of_many`: the table is one sheet of a workbook. A sheet in which no row has any of the
+/// named kind's columns (a notes or summary sheet) is then not taken for that kind.
 pub fn pick_header(
     kinds: &[&KindDef],
     by_name: Option<&KindDef>,
     rows: &[Vec<String>],
+    one_of_many: bool,
 ) -> Option<(usize, String)> {
     let identified = |min: usize| {
         rows.iter().enumerate().find_map(|(i, row)| {
@@ -127,7 +158,17 @@ pub fn pick_header(
                 Some((best_row(named, rows), named.name.clone()))
             }
         }
-        (Some(named), None) => Some((best_row(named, rows), named.name.clone())),
+        (Some(named), None) => {
+            let row = best_row(named, rows);
+            let has_columns = rows
+                .get(row)
+                .is_some_and(|r| columns_present(named, r, None) > 0);
+            if one_of_many && !has_columns {
+                None
+            } else {
+                Some((row, named.name.clone()))
+            }
+        }
         (None, Some((i, _, k))) => Some((i, k.name.clone())),
         (None, None) => None,
     }
@@ -266,6 +307,9 @@ impl<'c> TableChecker<'c> {
     /// One row: run every rule's loop body.
     pub fn row(&mut self, row: Row) {
         let Some(layout) = &self.layout else { return };
+        if is_totals_row(&row) {
+            return;
+        }
         let record = Value::Record(Arc::new(RecordRef {
             row,
             layout: layout.clone(),

@@ -144,7 +144,13 @@ fn ymd(s: &str) -> Option<NaiveDate> {
 }
 
 fn hms(s: &str) -> Option<NaiveTime> {
+    // A zone (`Z`, `+08:00`, `-0500`) is dropped: times are local (the exports that write a
+    // zone write the local one).
     let s = s.trim().trim_end_matches('z');
+    let s = match s.rfind(['+', '-']) {
+        Some(i) if i >= 5 => &s[..i],
+        _ => s,
+    };
     if !s
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '时' | '点' | '分' | '秒'))
@@ -239,6 +245,14 @@ mod tests {
             d(2026, 11, 30).and_hms_opt(12, 0, 0).unwrap()
         );
         assert_eq!(parse_datetime("2026-11-30 25:00"), None);
+        assert_eq!(
+            parse_datetime("2026-11-21T09:00:00+08:00").unwrap(),
+            d(2026, 11, 21).and_hms_opt(9, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_datetime("2026-11-21T09:00:00Z").unwrap(),
+            d(2026, 11, 21).and_hms_opt(9, 0, 0).unwrap()
+        );
     }
 
     #[test]

@@ -164,7 +164,8 @@ fn landline_parts_valid(area: &[u8], local: &[u8]) -> bool {
         return false;
     }
     let local_lengths: &[usize] = match (area.len(), area.get(1)) {
-        (3, Some(b'1' | b'2')) => &[8],
+        // The spec's `0XX(X)-XXXXXXX(X)`: 7 or 8 digits after any area code.
+        (3, Some(b'1' | b'2')) => &[7, 8],
         (4, Some(b'3'..=b'9')) => &[7, 8],
         _ => return false,
     };
@@ -377,9 +378,10 @@ mod tests {
         ] {
             assert!(chinese_landline_valid(ok), "{ok}");
         }
+        // The spec's `0XX(X)-XXXXXXX(X)` accepts seven digits after a three-digit area code.
+        assert!(chinese_landline_valid("021-1234567"));
         for bad in [
             "",
-            "010-1234567",    // Beijing numbers are eight digits
             "0755-123456",    // too short
             "0755-123456789", // too long
             "010-02345678",   // local numbers do not start with 0
