@@ -686,12 +686,12 @@ fn build() -> Library {
     method(
         "document",
         "part",
-        vec![req("names", list_text())],
+        vec![req("names", list_text()), opt("columns", Type::Bool)],
         Type::Part,
-        "the heading or labelled line whose normalised text contains one of `names` (the first non-empty one), or `none`",
+        "the heading, labelled line or key–value table row whose normalised text contains one of `names` (the first non-empty one), or `none`; with `columns: true` a table column header counts too",
         |a| match &a[0] {
             Value::Document(d) => {
-                let found = find_parts(d, &a[1]);
+                let found = find_parts_with(d, &a[1], a[2].truthy());
                 found
                     .iter()
                     .copied()
@@ -706,12 +706,12 @@ fn build() -> Library {
     method(
         "document",
         "parts",
-        vec![req("names", list_text())],
+        vec![req("names", list_text()), opt("columns", Type::Bool)],
         Type::list(Type::Part),
-        "every heading or labelled line whose normalised text contains one of `names`",
+        "every heading, labelled line or key–value row (and with `columns: true` table column) whose normalised text contains one of `names`",
         |a| match &a[0] {
             Value::Document(d) => Value::list(
-                find_parts(d, &a[1])
+                find_parts_with(d, &a[1], a[2].truthy())
                     .into_iter()
                     .map(|p| Value::Part(d.clone(), p))
                     .collect(),
@@ -789,6 +789,59 @@ fn build() -> Library {
                 )
             }
             _ => Value::None,
+        },
+    );
+    method(
+        "table",
+        "columns",
+        vec![req("names", list_text())],
+        Type::list(Type::Number),
+        "the indexes of all columns whose header contains one of `names`, in the order of the names",
+        |a| match &a[0] {
+            Value::Table(d, t) => {
+                let Some(table) = d.tables.get(*t) else {
+                    return Value::None;
+                };
+                let headers: Vec<String> = table
+                    .header
+                    .iter()
+                    .map(|h| normalize_label(&h.text))
+                    .collect();
+                let mut out: Vec<usize> = Vec::new();
+                for name in text_list(&a[1]) {
+                    let name = normalize_label(&name);
+                    if name.is_empty() {
+                        continue;
+                    }
+                    for (i, h) in headers.iter().enumerate() {
+                        if h.contains(&name) && !out.contains(&i) {
+                            out.push(i);
+                        }
+                    }
+                }
+                Value::list(out.into_iter().map(num).collect())
+            }
+            _ => Value::None,
+        },
+    );
+    method(
+        "text",
+        "compact",
+        vec![],
+        Type::Text,
+        "the text width-folded and lower-cased, with all white space removed (`合　计` → `合计`)",
+        |a| {
+            a[0].as_text()
+                .map(|t| {
+                    let folded = crate::model::normalize::fold_width(&t.value);
+                    Value::text(
+                        folded
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect::<String>(),
+                    )
+                })
+                .unwrap_or(Value::None)
         },
     );
     method(
@@ -1074,6 +1127,16 @@ fn build() -> Library {
         "the part is a labelled line, not a heading",
         |v| match v {
             Value::Part(_, p) => Value::Bool(matches!(p, PartRef::Label(_))),
+            _ => Value::None,
+        },
+    );
+    field(
+        "part",
+        "column",
+        Type::Number,
+        "for a table column part: the column's index (for `row[part.column]`); else `none`",
+        |v| match v {
+            Value::Part(_, PartRef::Column(_, c)) => num(*c),
             _ => Value::None,
         },
     );
@@ -1481,6 +1544,12 @@ fn isolated(text: &str, start: usize, end: usize) -> bool {
 /// title excepted: it names the document, not a part), labelled lines, rows of two-column
 /// key–value tables, and table columns.
 fn find_parts(d: &Document, names: &Value) -> Vec<PartRef> {
+    find_parts_with(d, names, false)
+}
+
+/// Parts as [`find_parts`]; `columns`: table column headers count as parts too (§4 accepts
+/// only headings and labelled lines, so rules opt in where a table states the part).
+fn find_parts_with(d: &Document, names: &Value, columns: bool) -> Vec<PartRef> {
     let names: Vec<String> = text_list(names)
         .iter()
         .map(|n| normalize_label(n))
@@ -1500,23 +1569,32 @@ fn find_parts(d: &Document, names: &Value) -> Vec<PartRef> {
         }
     }
     for (t, table) in d.tables.iter().enumerate() {
-        for (c, cell) in table.header.iter().enumerate() {
-            if hit(&normalize_label(&cell.text)) {
-                found.push((cell.span.start, PartRef::Column(t, c)));
+        if columns {
+            for (c, cell) in table.header.iter().enumerate() {
+                if hit(&normalize_label(&cell.text)) {
+                    found.push((cell.span.start, PartRef::Column(t, c)));
+                }
             }
         }
-        if table.header.len() == 2 {
+        // A key–value table: two columns, or three with an index column first (`序号`).
+        let indexed = table.header.len() == 3
+            && table.header.first().is_some_and(|h| {
+                let h = normalize_label(&h.text);
+                h.is_empty() || ["序号", "编号", "序", "no", "#", "item"].contains(&h.as_str())
+            });
+        let key_col = usize::from(indexed);
+        if table.header.len() == 2 || indexed {
             for r in std::iter::once(None).chain((0..table.rows.len()).map(Some)) {
                 let Some(cells) = row_cells(d, t, r) else {
                     continue;
                 };
-                let (Some(key), Some(value)) = (cells.first(), cells.get(1)) else {
+                let (Some(key), Some(value)) = (cells.get(key_col), cells.get(key_col + 1)) else {
                     continue;
                 };
                 // `| 场地租赁 | 5,000 |` is a budget line, not a statement of the place.
                 let is_amount = money::parse_money(&value.text, Decimal::ONE).is_some();
                 if !is_amount && hit(&normalize_label(&key.text)) {
-                    found.push((key.span.start, PartRef::Row(t, r)));
+                    found.push((key.span.start, PartRef::Row(t, r, key_col)));
                 }
             }
         }
@@ -1560,9 +1638,9 @@ fn part_body(d: &Document, p: PartRef) -> Span {
                 .unwrap_or(d.text().len());
             Span::new(start, end)
         }
-        PartRef::Row(t, r) => row_cells(d, t, r)
+        PartRef::Row(t, r, k) => row_cells(d, t, r)
             .and_then(|cells| {
-                let rest = cells.get(1..)?;
+                let rest = cells.get(k + 1..)?;
                 Some(rest.first()?.span.join(rest.last()?.span))
             })
             .unwrap_or_default(),
@@ -1591,8 +1669,8 @@ fn part_empty(d: &Document, p: PartRef) -> bool {
                 .iter()
                 .all(|r| r.get(c).is_none_or(|cell| cell.text.trim().is_empty()))
         }),
-        PartRef::Row(t, r) => row_cells(d, t, r)
-            .is_none_or(|cells| cells.iter().skip(1).all(|c| c.text.trim().is_empty())),
+        PartRef::Row(t, r, k) => row_cells(d, t, r)
+            .is_none_or(|cells| cells.iter().skip(k + 1).all(|c| c.text.trim().is_empty())),
         PartRef::Label(_) => d.source.slice(part_body(d, p)).trim().is_empty(),
     }
 }
@@ -1600,7 +1678,7 @@ fn part_empty(d: &Document, p: PartRef) -> bool {
 /// Tables inside a part: those within a section or after a label; the table of a row or column.
 fn part_tables(d: &Document, p: PartRef) -> Vec<usize> {
     match p {
-        PartRef::Row(t, _) | PartRef::Column(t, _) => vec![t],
+        PartRef::Row(t, ..) | PartRef::Column(t, _) => vec![t],
         _ => {
             let range = part_body(d, p);
             d.tables

@@ -68,8 +68,9 @@ pub enum LineSet {
 pub enum PartRef {
     Heading(usize),
     Label(usize),
-    /// A row of a two-column key–value table (`| 活动主题 | 双十一 |`); `None` is the header row.
-    Row(usize, Option<usize>),
+    /// A row of a key–value table (`| 活动主题 | 双十一 |`): table, row (`None` is the header
+    /// row), and the key's column (1 when an index column `序号` comes first).
+    Row(usize, Option<usize>, usize),
     /// A table column, named by its header cell.
     Column(usize, usize),
 }
@@ -247,8 +248,8 @@ pub fn part_title(doc: &Document, part: PartRef) -> Option<Text> {
             .labels
             .get(i)
             .map(|l| Text::spanned(l.key.text.as_str(), l.key.span)),
-        PartRef::Row(t, r) => row_cells(doc, t, r)
-            .and_then(|c| c.first())
+        PartRef::Row(t, r, k) => row_cells(doc, t, r)
+            .and_then(|c| c.get(k))
             .map(|c| Text::spanned(c.text.as_str(), c.span)),
         PartRef::Column(t, c) => doc
             .tables
