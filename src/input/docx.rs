@@ -6,10 +6,16 @@
 //! - one line per body paragraph, in document order (paragraphs in content controls
 //!   included, text-box paragraphs right after the paragraph that anchors them), and one line
 //!   per table row with its cells' text joined by ` | `, so body line *n* is the *n*-th
-//!   paragraph or row as users count them;
+//!   paragraph or row as users count them. A soft line break (Shift+Enter: `w:br` without a
+//!   type or of type `textWrapping`, `w:cr`; python-docx writes one for each `"\n"`) splits a
+//!   paragraph: each segment is a line of its own (and a heading or label candidate of its
+//!   own), so line *n* is the *n*-th paragraph-or-segment. Page and column breaks are spaces;
+//!   so is a soft break in a `Title` or heading-styled paragraph, which stays one line (the
+//!   break only wraps the heading), and in a table cell (a row stays one line);
 //! - then, after one empty line, the page header and footer paragraphs (each distinct text
 //!   once; a header table gives one line per cell), which become [`Document::header`] and
-//!   [`Document::footer`];
+//!   [`Document::footer`]. A header or footer paragraph is split at soft breaks and at runs
+//!   of tabs (`公司名⇥⇥【内部资料】仅限市场部`: text in its own tab stop is a line of its own);
 //! - then, after one empty line, the core properties kept as front matter (`title: …`,
 //!   `subject: …`, `keywords: …`, `category: …`), which, like Markdown front matter, are
 //!   neither lines nor prose.
@@ -17,11 +23,17 @@
 //! Headings are paragraphs whose style is a heading style (built-in or localised names, or
 //! an outline level, followed through `basedOn`), plus short unstyled paragraphs numbered in
 //! Chinese (`一、`, `（一）`, `第一章`), typed or by Word's automatic numbering (whose label is
-//! rendered from `numbering.xml` to recognise them, not added to the text).
+//! rendered from `numbering.xml` to recognise them, not added to the text), and short
+//! unstyled paragraphs numbered with Arabic numbers (`1. 研究背景`, `2.1 样本`, `3、结果`) whose
+//! text is all bold (by the runs, their character style or the paragraph style) — not bold,
+//! such a paragraph is a numbered list item. Table-of-contents entries are never headings:
+//! paragraphs in a `toc N` / `目录 N` style or inside a field, and entries typed as text
+//! (`四、结论…………5`, `1. 引言⇥3`, see [`is_toc_entry`]); nor are typed entries labels.
 //!
 //! The title is the first `Title` paragraph, else the first `Heading 1` (or a plain title
 //! line above it), else the core property `title`, else the first non-empty paragraph that
-//! is not a stamp.
+//! is not a stamp. A plain title line continued after a soft break (`2027年华东区⏎消费调研报告`)
+//! is read with its continuation, joined by a space.
 //!
 //! Reading is bounded: the number of zip entries, the bytes decompressed per part and in
 //! all, and the XML nesting depth are limited ([`DocxLimits`]); declared sizes are never
@@ -45,14 +57,14 @@ use crate::input::text::{
     HeadingDraft, StyleLevels, build_headings, is_stamp_line, label_parts, rank_to_level,
     sentence_like, title_choice,
 };
-use crate::model::normalize::{NumberingStyle, normalize_label, numbering_prefix};
+use crate::model::normalize::{NumberingStyle, is_toc_entry, normalize_label, numbering_prefix};
 use crate::model::{Document, Format, Label, Line, LineKind, Spanned, Table};
 use crate::source::{SourceFile, Span};
 
 use body::{Block, Para, Row, Walker};
 use numbering::Numbering;
 use package::{Package, Rel, error};
-use styles::{StyleKind, Styles};
+use styles::{Resolved, StyleKind, Styles};
 use xml::Tree;
 
 /// Limits on what reading one .docx may cost.
@@ -95,6 +107,8 @@ pub struct DocxComment {
 
 /// Longest paragraph (in characters) that can be an unstyled numbered heading.
 const MAX_HEADING_CHARS: usize = 40;
+/// Longest bold paragraph (in characters) that can be a heading numbered with Arabic numbers.
+const MAX_ARABIC_HEADING_CHARS: usize = 30;
 /// Longest paragraph (in characters) above the first `Heading 1` that can be the title.
 const MAX_TITLE_CHARS: usize = 60;
 /// Core properties kept as front matter, in this order.
@@ -275,7 +289,7 @@ fn header_footer_parts(tree: &Tree, rels: &[Rel]) -> (Vec<String>, Vec<String>) 
 }
 
 /// The distinct non-empty paragraph texts of header or footer parts (a table gives one text
-/// per cell). Unreadable parts are skipped.
+/// per cell), split at soft breaks and at runs of tabs. Unreadable parts are skipped.
 fn story_cells(
     pkg: &mut Package<'_>,
     parts: &[String],
@@ -289,9 +303,11 @@ fn story_cells(
         let mut blocks = Vec::new();
         Walker::new(&tree, limits.max_xml_depth).blocks(tree.root(), 0, &mut blocks);
         let mut push = |s: &str| {
-            let s = s.trim();
-            if !s.is_empty() && !out.iter().any(|o| o == s) {
-                out.push(s.to_string());
+            for piece in s.split(['\n', '\t']) {
+                let piece = piece.trim();
+                if !piece.is_empty() && !out.iter().any(|o| o == piece) {
+                    out.push(piece.to_string());
+                }
             }
         };
         for b in &blocks {
@@ -434,6 +450,14 @@ enum Role {
 
 struct BodyPara {
     para: Para,
+    /// The paragraph's style, resolved.
+    resolved: Resolved,
+    /// Which paragraph of the body this line comes from (segments of one paragraph share it).
+    group: usize,
+    /// 0-based segment of the paragraph (split at soft breaks).
+    segment: usize,
+    /// All the line's text is bold.
+    bold: bool,
     at: At,
     span: Span,
     role: Role,
@@ -493,18 +517,33 @@ impl BodyLine {
     }
 }
 
-/// Whether an unstyled paragraph is a heading numbered in Chinese (`一、引言`, `（一）背景`,
-/// `第一章 总则`); returns its numbering style.
-fn numbered_heading(line: &str) -> Option<NumberingStyle> {
-    if line.chars().count() > MAX_HEADING_CHARS || sentence_like(line) || line.contains('\t') {
+/// Whether an unstyled paragraph (or segment) is a numbered heading; returns its numbering
+/// style. Numbered in Chinese (`一、引言`, `（一）背景`, `第一章 总则`) it is one when short and
+/// not a sentence; numbered with Arabic numbers (`1. 研究背景`, `2.1 样本`, `3、结果分析`) only
+/// when, besides, all its text is `bold`, at most [`MAX_ARABIC_HEADING_CHARS`] long and not
+/// ending with a colon (a plain `1. …` paragraph is a list item). Never a table-of-contents
+/// entry (`四、结论……5`).
+fn numbered_heading(line: &str, bold: bool) -> Option<NumberingStyle> {
+    let chars = line.chars().count();
+    if chars > MAX_HEADING_CHARS || sentence_like(line) || line.contains('\t') || is_toc_entry(line)
+    {
         return None;
     }
     let (style, len) = numbering_prefix(line)?;
-    if !style.is_chinese() {
-        return None;
-    }
     let rest = line.get(len..).unwrap_or("").trim();
-    if rest.is_empty() && !style.may_stand_alone() {
+    if style.is_chinese() {
+        if rest.is_empty() && !style.may_stand_alone() {
+            return None;
+        }
+    } else if style.is_arabic() {
+        if !bold
+            || chars > MAX_ARABIC_HEADING_CHARS
+            || line.ends_with([':', '：'])
+            || !rest.chars().any(char::is_alphabetic)
+        {
+            return None;
+        }
+    } else {
         return None;
     }
     if label_parts(line).is_some_and(|l| !l.value.is_empty()) {
@@ -569,19 +608,39 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
     let mut body: Vec<BodyLine> = Vec::new();
     // Ranges of `body` that are tables.
     let mut table_ranges = Vec::new();
-    for block in blocks {
+    for (group, block) in blocks.into_iter().enumerate() {
         match block {
             Block::Para(para) => {
-                let at = b.line(&para.text);
-                let span = at.trimmed(&b.text);
-                body.push(BodyLine::Para(BodyPara {
-                    para,
-                    at,
-                    span,
-                    role: Role::Empty,
-                    toc: false,
-                    list_label: None,
-                }));
+                let resolved = styles.resolve(&para);
+                // A soft break in a title or heading only wraps it.
+                let whole = matches!(resolved.kind, StyleKind::Title | StyleKind::Heading(_));
+                let segments: Vec<String> = if whole {
+                    vec![para.text.replace('\n', " ")]
+                } else {
+                    para.text.split('\n').map(str::to_string).collect()
+                };
+                for (segment, seg) in segments.iter().enumerate() {
+                    let at = b.line(seg);
+                    let span = at.trimmed(&b.text);
+                    let bold = styles.all_bold(&para, (!whole).then_some(segment));
+                    let mut para = para.clone();
+                    if segment > 0 {
+                        // Comments are anchored to the paragraph's first line.
+                        para.comments.clear();
+                    }
+                    body.push(BodyLine::Para(BodyPara {
+                        para,
+                        resolved: resolved.clone(),
+                        group,
+                        segment,
+                        bold,
+                        at,
+                        span,
+                        role: Role::Empty,
+                        toc: false,
+                        list_label: None,
+                    }));
+                }
             }
             Block::Table(rows) => {
                 let first = body.len();
@@ -645,17 +704,20 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
             p.role = Role::Empty;
             continue;
         }
-        let resolved = styles.resolve(&p.para);
+        let resolved = &p.resolved;
+        // The numbering label shows before the paragraph's first line only.
         p.list_label = resolved
             .list
             .as_ref()
+            .filter(|_| p.segment == 0)
             .and_then(|(num, ilvl)| numbering.label(num, *ilvl));
         let shown = p.shown(t);
         let numbered_list = resolved.numbered || bullet_len(t) > 0;
-        p.toc = resolved.kind == StyleKind::Toc || p.para.in_field;
+        let toc_entry = is_toc_entry(&shown);
+        p.toc = resolved.kind == StyleKind::Toc || p.para.in_field || toc_entry;
         p.role = match resolved.kind {
             StyleKind::Title => Role::Title,
-            StyleKind::Heading(level) if !p.para.textbox => Role::Heading(level),
+            StyleKind::Heading(level) if !p.para.textbox && !toc_entry => Role::Heading(level),
             StyleKind::Toc => {
                 if numbered_list {
                     Role::List
@@ -663,7 +725,7 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
                     Role::Prose
                 }
             }
-            _ => match numbered_heading(&shown) {
+            _ => match numbered_heading(&shown, p.bold) {
                 Some(style) if !p.para.in_field && !p.para.textbox => Role::Numbered(style),
                 _ if numbered_list => Role::List,
                 _ => Role::Prose,
@@ -722,6 +784,32 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
         .iter()
         .find(|(k, _)| k == "title")
         .map(|(_, v)| v.clone());
+    // A plain title line with its continuation after soft breaks (`2027年华东区⏎消费调研报告`):
+    // the following segments of its paragraph that read as more title, joined by a space.
+    let plain_title_at = |i: usize| -> Spanned {
+        let span = body[i].span();
+        let mut title = text.get(span.range()).unwrap_or("").to_string();
+        let Some(first) = para_at(i).filter(|p| p.role == Role::Prose) else {
+            return spanned(text, span);
+        };
+        let mut j = i + 1;
+        while let Some(p) = para_at(j).filter(|p| p.group == first.group) {
+            let t = text.get(p.span.range()).unwrap_or("");
+            let continues = p.role == Role::Prose
+                && !t.is_empty()
+                && !t.contains('\t')
+                && !sentence_like(t)
+                && !is_stamp_line(t)
+                && title.chars().count() + 1 + t.chars().count() <= MAX_TITLE_CHARS;
+            if !continues {
+                break;
+            }
+            title.push(' ');
+            title.push_str(t);
+            j += 1;
+        }
+        Spanned { text: title, span }
+    };
     let title: Option<Spanned> = if let Some(i) = first_title {
         Some(spanned(text, body[i].span()))
     } else if let Some(h) = first_h1 {
@@ -742,7 +830,10 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
                     && t.chars().filter(|c| c.is_alphabetic()).count() >= 2
             })
         });
-        Some(spanned(text, body[plain_title.unwrap_or(h)].span()))
+        Some(match plain_title {
+            Some(i) => plain_title_at(i),
+            None => spanned(text, body[h].span()),
+        })
     } else if let Some(core_title) = core_title {
         let at = non_empty
             .first()
@@ -758,7 +849,7 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
             |k| non_empty.get(k).is_some_and(|&i| is_heading(i)),
         )
         .and_then(|k| non_empty.get(k))
-        .map(|&i| spanned(text, body[i].span()))
+        .map(|&i| plain_title_at(i))
     };
 
     // Lines, headings, labels, tables.

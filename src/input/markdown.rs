@@ -3,7 +3,10 @@
 //! Besides what CommonMark calls headings, staff write headings as bold lines
 //! (`**一、活动主题**`) or as bare Chinese-numbered lines (`一、活动主题`). Those become
 //! headings too, at levels below any `#` heading (7, 8, … by numbering style in order of first
-//! appearance), so they nest inside the `#` section they appear in.
+//! appearance), so they nest inside the `#` section they appear in. A line of a typed table of
+//! contents (`四、结论 ........ 5`, `**1. 引言**⇥3`: leaders and/or a tab, then a page number,
+//! see [`is_toc_entry`]) is never such a pseudo-heading (nor a one-item-list heading, nor a
+//! label); `#` headings are headings whatever their text.
 //!
 //! Every span is an exact byte range into the source. Inline text is gathered as pieces that
 //! remember where they came from ([`Mapped`]), so a label key inside `**预算**：` still gets the
@@ -20,7 +23,7 @@ use crate::input::text::{
     HeadingDraft, StyleLevels, build_headings, is_sentence_punct, is_stamp_line, label_parts,
     rank_to_level, sentence_like, standalone_candidate, title_choice,
 };
-use crate::model::normalize::{NumberingStyle, normalize_label, numbering_prefix};
+use crate::model::normalize::{NumberingStyle, is_toc_entry, normalize_label, numbering_prefix};
 use crate::model::{Document, Format, Label, Line, LineKind, Spanned, Table};
 use crate::source::{SourceFile, Span};
 
@@ -1032,13 +1035,14 @@ impl Block {
 /// Whether a line of a top-level paragraph is written as a heading, and its style: short, not
 /// a sentence, not a `key: value` line, and either wholly bold (`**活动主题**`) or numbered the
 /// Chinese way (`一、`, `（一）`, `第一章`/`第一节`/`第一部分`). `1.` lines are not considered:
-/// in Markdown those are ordered lists.
+/// in Markdown those are ordered lists. Table-of-contents entries (`四、结论……5`) are not
+/// headings.
 fn pseudo_heading_style(line: &BlockLine) -> Option<PseudoStyle> {
     let text = line.mapped.text.trim();
     if text.is_empty() || text.chars().count() > MAX_PSEUDO_HEADING_CHARS {
         return None;
     }
-    if sentence_like(text) {
+    if sentence_like(text) || is_toc_entry(text) {
         return None;
     }
     if label_parts(text).is_some_and(|l| !l.value.is_empty()) {
@@ -1249,6 +1253,7 @@ fn one_item_heading(events: &[(Event<'_>, Range<usize>)]) -> Option<String> {
         && item.chars().any(char::is_alphabetic)
         && !item.chars().any(is_sentence_punct)
         && !item.ends_with(['.', '：', ':'])
+        && !is_toc_entry(item)
         && label_parts(item).is_none_or(|l| l.value.is_empty());
     heading_like.then(|| item.to_string())
 }
@@ -1441,6 +1446,27 @@ mod tests {
         let doc = read_markdown("p.md", text);
         assert_eq!(headings(&doc), vec![(1, "T", false)]);
         assert_eq!(labels(&doc), vec![("预算", "5万元")]);
+        assert_spans_exact(&doc);
+    }
+
+    #[test]
+    fn typed_table_of_contents_is_not_pseudo_headings() {
+        let text = "# 门店服务调研报告\n\n目录\n\n一、研究背景 ........ 1\n二、调研方法……………2\n**四、结论 ········ 5**\n附录：问卷……12\n\n1. 引言\t3\n\n正文。\n\n一、研究背景\n\n文字。\n\n五、建议\n\n文字。\n";
+        let doc = read_markdown("m.md", text);
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (1, "门店服务调研报告", false),
+                (7, "一、研究背景", false),
+                (7, "五、建议", false),
+            ]
+        );
+        assert!(labels(&doc).is_empty(), "{:?}", labels(&doc));
+        assert!(
+            doc.lines
+                .iter()
+                .any(|l| l.kind == LineKind::Prose && l.text == "四、结论 ········ 5")
+        );
         assert_spans_exact(&doc);
     }
 

@@ -6,6 +6,8 @@
 //!   `Part 2 Results`); numbering styles get levels in order of first appearance, so a
 //!   document numbered `一、` / `（一）` / `1.` gets levels 1 / 2 / 3 whatever the convention;
 //! - a short standalone line between a blank line and text (`结论`) is a heading too;
+//! - a line of a typed table of contents (`四、结论 ........ 5`, `1. 引言⇥3`: leaders and/or a
+//!   tab, then a page number, see [`is_toc_entry`]) is neither a heading nor a label;
 //! - `KEY：VALUE` lines are labels;
 //! - `|`-separated and tab-separated blocks are tables.
 
@@ -13,7 +15,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::model::normalize::{
-    NumberingStyle, is_numbering_only, normalize_label, numbering_prefix,
+    NumberingStyle, is_numbering_only, is_toc_entry, normalize_label, numbering_prefix,
 };
 use crate::model::{Document, Format, Heading, Label, Line, LineKind, Spanned, Table};
 use crate::source::{SourceFile, Span};
@@ -100,9 +102,12 @@ pub fn split_label(text: &str) -> Option<LabelParts> {
 
 /// [`split_label`], except that a line whose "key" is nothing but heading numbering
 /// (`第一部分：研究背景`, `Part 4: Conclusion`) is not a labelled line: it is a numbered heading
-/// written with a colon.
+/// written with a colon. Nor is an entry of a typed table of contents (`附录：问卷……12`, see
+/// [`is_toc_entry`]).
 pub(crate) fn label_parts(text: &str) -> Option<LabelParts> {
-    split_label(text).filter(|p| !text.get(p.key.clone()).is_some_and(is_numbering_only))
+    split_label(text)
+        .filter(|p| !text.get(p.key.clone()).is_some_and(is_numbering_only))
+        .filter(|_| !is_toc_entry(text))
 }
 
 /// Whether a line at the top of a document is a stamp rather than its title: a labelled line
@@ -497,9 +502,10 @@ enum Role {
     Body,
 }
 
-/// Whether the trimmed line is a numbered heading; returns its numbering style.
+/// Whether the trimmed line is a numbered heading; returns its numbering style. An entry of a
+/// typed table of contents (`四、结论 ........ 5`) is not.
 fn numbered_heading(line: &str) -> Option<NumberingStyle> {
-    if line.chars().count() > MAX_HEADING_CHARS || sentence_like(line) {
+    if line.chars().count() > MAX_HEADING_CHARS || sentence_like(line) || is_toc_entry(line) {
         return None;
     }
     let (style, len) = numbering_prefix(line)?;
@@ -514,7 +520,7 @@ fn numbered_heading(line: &str) -> Option<NumberingStyle> {
 }
 
 /// Whether the trimmed line could be a standalone heading (`结论`, `Conclusion`), ignoring
-/// its neighbours.
+/// its neighbours. A table-of-contents entry (`结论 ........ 5`) cannot.
 pub(crate) fn standalone_candidate(line: &str) -> bool {
     line.chars().count() <= MAX_STANDALONE_CHARS
         && !line
@@ -523,6 +529,7 @@ pub(crate) fn standalone_candidate(line: &str) -> bool {
         && !ends_like_sentence(line)
         && bullet_len(line) == 0
         && line.chars().any(char::is_alphabetic)
+        && !is_toc_entry(line)
 }
 
 /// Read a plain-text document.
@@ -869,6 +876,38 @@ mod tests {
         // A sentence after the numbering is not a heading, and not a label either.
         let doc = read_text("r.txt", "报告\n第一部分：我们认为，市场仍在增长。\n");
         assert!(doc.headings.is_empty() && doc.labels.is_empty());
+    }
+
+    #[test]
+    fn typed_table_of_contents_is_not_headings() {
+        let text = "2026年门店服务满意度调研报告\n【内部资料】仅限门店运营部\n\n目录\n一、研究背景 ........................ 1\n二、调研方法 ........................ 2\n三、调研结果…………3\n四、结论 ··········· 5\n附录：调查问卷……………12\n\n一、研究背景\n文字。\n\n二、调研方法\n文字。\n\n三、调研结果\n文字。\n\n五、建议\n文字。\n";
+        let doc = read_text("m.txt", text);
+        let texts: Vec<_> = doc.headings.iter().map(|h| h.text.text.as_str()).collect();
+        assert!(!texts.iter().any(|t| t.contains("结论")), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains('.') || t.contains('…')));
+        assert_eq!(
+            texts.iter().filter(|t| t.starts_with("一、")).count(),
+            1,
+            "{texts:?}"
+        );
+        // Entries are list lines, not labels.
+        assert!(doc.labels.is_empty(), "{:?}", doc.labels);
+        let kind = |t: &str| {
+            doc.lines
+                .iter()
+                .find(|l| l.text.starts_with(t))
+                .map(|l| l.kind)
+        };
+        assert_eq!(kind("四、结论"), Some(LineKind::ListItem));
+        assert_eq!(kind("附录"), Some(LineKind::Prose));
+        // An unnumbered entry after a blank line is not a standalone heading either; a lone
+        // tab-separated entry is not a table.
+        let doc = read_text(
+            "m.txt",
+            "报告\n\n结论 ........ 5\n文字\n\n1. 引言\t3\n文字\n",
+        );
+        assert!(doc.headings.is_empty(), "{:?}", headings(&doc));
+        assert_spans_exact(&doc);
     }
 
     #[test]

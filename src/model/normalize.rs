@@ -7,7 +7,9 @@
 //! Markdown emphasis, width and case differences, and runs of whitespace.
 //!
 //! [`numbering_prefix`] is shared with the readers, which use the numbering style to decide
-//! that a plain-text line is a heading and at which level.
+//! that a plain-text line is a heading and at which level, and so is [`is_toc_entry`], which
+//! tells them that a numbered line ending in leaders and a page number (`四、结论……5`) is an
+//! entry of a typed table of contents rather than a heading.
 
 /// How a heading (or list item) is numbered. Readers rank styles by first appearance to
 /// assign heading levels, so each visually distinct convention is its own variant.
@@ -63,6 +65,17 @@ impl NumberingStyle {
                 | NumberingStyle::PartEn
                 | NumberingStyle::ChapterEn
                 | NumberingStyle::SectionEn
+        )
+    }
+
+    /// Styles written with Arabic numbers (`1.`, `1、`, `1)`, `1.2`, `(1)`).
+    pub fn is_arabic(self) -> bool {
+        matches!(
+            self,
+            NumberingStyle::Decimal
+                | NumberingStyle::DecimalParen
+                | NumberingStyle::Dotted(_)
+                | NumberingStyle::ParenDecimal
         )
     }
 
@@ -405,6 +418,76 @@ pub fn numbering_prefix(line: &str) -> Option<(NumberingStyle, usize)> {
 pub fn is_numbering_only(s: &str) -> bool {
     let s = s.trim();
     !s.is_empty() && numbering_prefix(s).is_some_and(|(_, len)| len >= s.len())
+}
+
+/// Longest entry text (in characters) before the leaders of a typed table-of-contents entry.
+const MAX_TOC_ENTRY_CHARS: usize = 60;
+/// Longest entry text (in characters) of an unnumbered entry whose page number follows a tab
+/// without leaders.
+const MAX_TOC_TAB_ENTRY_CHARS: usize = 20;
+
+/// Whether `line` is a table-of-contents entry typed as text: an entry, then leader characters
+/// and/or a tab, then a page number — `四、结论…………5`, `四、结论 ........ 5`, `1. 引言\t3`,
+/// `第三章 结果分析 ···· 12`.
+///
+/// Leaders are a run of `.`, `．`, `·`, `・`, `-`, `－` (at least three, spaces between them
+/// allowed) or of `…`/`⋯` (at least two). The page number is one to three digits. The entry
+/// must hold some letters, read as a heading rather than a sentence (no `。；！？` inside) and
+/// not end with a colon; when only a tab separates it from the number it must be numbered or
+/// short. Such a line lists a heading, it is not one, and not a labelled line either.
+pub fn is_toc_entry(line: &str) -> bool {
+    let line = line.trim();
+    // The page number.
+    let digits: usize = line
+        .chars()
+        .rev()
+        .take_while(|c| is_digit(*c))
+        .map(char::len_utf8)
+        .sum();
+    let count = line.chars().rev().take_while(|c| is_digit(*c)).count();
+    if count == 0 || count > 3 {
+        return false;
+    }
+    let before = line.get(..line.len() - digits).unwrap_or("");
+    // Leaders, tabs and spaces before it.
+    let mut weight = 0usize;
+    let mut tab = false;
+    let mut head_end = before.len();
+    for (i, c) in before.char_indices().rev() {
+        if c == '\t' {
+            tab = true;
+        } else if c.is_whitespace() {
+        } else if let Some(w) = leader_weight(c) {
+            weight += w;
+        } else {
+            break;
+        }
+        head_end = i;
+    }
+    let leaders = weight >= 3;
+    if !leaders && !tab {
+        return false;
+    }
+    let head = before.get(..head_end).unwrap_or("").trim();
+    let chars = head.chars().count();
+    if chars == 0
+        || chars > MAX_TOC_ENTRY_CHARS
+        || !head.chars().any(char::is_alphabetic)
+        || head.ends_with([':', '：'])
+        || head.contains(['。', '；', '！', '？', ';', '!', '?'])
+    {
+        return false;
+    }
+    leaders || chars <= MAX_TOC_TAB_ENTRY_CHARS || numbering_prefix(head).is_some()
+}
+
+/// How much a character counts towards a run of table-of-contents leaders (three make one).
+fn leader_weight(c: char) -> Option<usize> {
+    match c {
+        '.' | '．' | '·' | '・' | '‧' | '-' | '－' | '‐' => Some(1),
+        '…' | '⋯' => Some(2),
+        _ => None,
+    }
 }
 
 fn numbering_at(cur: &mut Cursor<'_>) -> Option<NumberingStyle> {
@@ -900,6 +983,49 @@ mod tests {
             normalize_label("Chapter 4: Recommendations"),
             "recommendations"
         );
+    }
+
+    #[test]
+    fn toc_entries() {
+        for s in [
+            "四、结论…………5",
+            "四、结论…………………………5",
+            "四、结论 ........ 5",
+            "一、研究背景 ........................ 1",
+            "1. 引言\t3",
+            "1.引言\t\t3",
+            "第三章 结果分析 ···· 12",
+            "研究背景⋯⋯2",
+            "2.1 样本构成－－－－4",
+            "Conclusion ........ 5",
+            "Introduction . . . . . . 1",
+            "附录A 调查问卷 ----- 12",
+            "结论\t5",
+            "  五、建议………６  ",
+            "目录：附录……12",
+        ] {
+            assert!(is_toc_entry(s), "{s:?}");
+        }
+        for s in [
+            "",
+            "5",
+            "四、结论",
+            "四、结论 5",
+            "四、结论…5",
+            "四、结论……",
+            "…………5",
+            "1.2.3",
+            "活动时间 2027-03-15",
+            "联系人\t13812345678",
+            "预算：\t500",
+            "预算：…………500",
+            "增长了……5%",
+            "我们认为。结论……5",
+            "这是一段很长很长的正文内容说明我们在调研中发现的各种问题以及后续工作安排\t3",
+            "2027年\t2027",
+        ] {
+            assert!(!is_toc_entry(s), "{s:?}");
+        }
     }
 
     #[test]

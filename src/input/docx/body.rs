@@ -6,6 +6,11 @@
 //! while parsing); of a field, the result counts and the instructions do not; of an
 //! `mc:AlternateContent`, one branch; text boxes are paragraphs of their own after the
 //! paragraph that anchors them.
+//!
+//! A soft line break (`w:br` without a type or of type `textWrapping`, and `w:cr`: Shift+Enter,
+//! or python-docx's `"\n"`) is kept as `\n` in a paragraph's text, so that the reader can make
+//! each segment a line of its own; page and column breaks are spaces. Any other control
+//! character in the text (a newline inside `w:t`) is a space.
 
 use super::xml::{NodeId, Ns, Tree};
 
@@ -17,7 +22,8 @@ const MAX_FIELDS: usize = 256;
 /// A paragraph as read.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Para {
-    /// The visible text, on one line (breaks are spaces, tabs kept).
+    /// The visible text: segments separated by `\n` at soft line breaks, tabs kept, no other
+    /// control character.
     pub text: String,
     /// `w:pStyle` value.
     pub style: Option<String>,
@@ -34,6 +40,59 @@ pub(crate) struct Para {
     pub in_field: bool,
     /// The paragraph comes from a text box.
     pub textbox: bool,
+    /// The formatting of the runs with visible text, in order (consecutive repeats merged).
+    pub runs: Vec<RunText>,
+}
+
+/// The character formatting of a run that shows some text, as far as boldness goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RunText {
+    /// 0-based segment (see [`Para::text`]) the text is in.
+    pub segment: usize,
+    /// The run's own `w:b`, if it has one.
+    pub bold: Option<bool>,
+    /// The run's character style (`w:rStyle`).
+    pub style: Option<String>,
+}
+
+/// What the inline walk of one paragraph collects.
+#[derive(Debug, Default)]
+struct Inline {
+    text: String,
+    /// Soft breaks so far: the segment being written.
+    segment: usize,
+    comments: Vec<String>,
+    runs: Vec<RunText>,
+}
+
+impl Inline {
+    /// Visible text of the current run.
+    fn push(&mut self, s: &str, run: Option<&RunFmt>) {
+        self.text.push_str(s);
+        if s.trim().is_empty() {
+            return;
+        }
+        let r = RunText {
+            segment: self.segment,
+            bold: run.and_then(|r| r.bold),
+            style: run.and_then(|r| r.style.clone()),
+        };
+        if self.runs.last() != Some(&r) {
+            self.runs.push(r);
+        }
+    }
+
+    fn soft_break(&mut self) {
+        self.text.push('\n');
+        self.segment += 1;
+    }
+}
+
+/// The formatting of the run being walked.
+#[derive(Debug, Clone, Default)]
+struct RunFmt {
+    bold: Option<bool>,
+    style: Option<String>,
 }
 
 /// A table row as read.
@@ -59,6 +118,8 @@ pub(crate) struct Walker<'t> {
     fields_overflow: usize,
     /// Number of open fields in their instructions.
     in_code: usize,
+    /// The run being walked, if any.
+    run: Option<RunFmt>,
 }
 
 impl<'t> Walker<'t> {
@@ -71,6 +132,7 @@ impl<'t> Walker<'t> {
             fields: Vec::new(),
             fields_overflow: 0,
             in_code: 0,
+            run: None,
         }
     }
 
@@ -127,9 +189,14 @@ impl<'t> Walker<'t> {
                     .and_then(|v| v.trim().parse().ok());
             }
         }
-        let mut text = String::new();
-        self.inline(node, depth, &mut text, extras, &mut para.comments);
-        para.text = one_line(&text);
+        // A text box inside a run starts its own paragraphs and runs.
+        let outer_run = self.run.take();
+        let mut out = Inline::default();
+        self.inline(node, depth, &mut out, extras);
+        self.run = outer_run;
+        para.text = out.text;
+        para.comments = out.comments;
+        para.runs = out.runs;
         // Field instructions do not run past a paragraph: if one seems to (a field whose
         // `separate` or `end` is missing), what follows is shown rather than hidden.
         if self.in_code > 0 {
@@ -142,14 +209,7 @@ impl<'t> Walker<'t> {
     }
 
     /// Visible text of inline content.
-    fn inline(
-        &mut self,
-        node: NodeId,
-        depth: usize,
-        text: &mut String,
-        extras: &mut Vec<Block>,
-        comments: &mut Vec<String>,
-    ) {
+    fn inline(&mut self, node: NodeId, depth: usize, out: &mut Inline, extras: &mut Vec<Block>) {
         if depth > self.max_depth {
             return;
         }
@@ -159,37 +219,57 @@ impl<'t> Walker<'t> {
             match (tree.ns(c), tree.name(c)) {
                 (Ns::W, "t") => {
                     if visible {
-                        text.push_str(&tree.text(c));
+                        out.push(&one_line(&tree.text(c)), self.run.as_ref());
                     }
                 }
                 (Ns::W, "tab" | "ptab") => {
                     if visible {
-                        text.push('\t');
+                        out.text.push('\t');
                     }
                 }
-                (Ns::W, "br" | "cr") => {
+                (Ns::W, "br") => {
                     if visible {
-                        text.push(' ');
+                        match tree.attr(c, "type").map(str::trim) {
+                            None | Some("" | "textWrapping") => out.soft_break(),
+                            // Page and column breaks.
+                            Some(_) => out.text.push(' '),
+                        }
+                    }
+                }
+                (Ns::W, "cr") => {
+                    if visible {
+                        out.soft_break();
                     }
                 }
                 (Ns::W, "noBreakHyphen") => {
                     if visible {
-                        text.push('-');
+                        out.push("-", self.run.as_ref());
                     }
                 }
                 (Ns::W, "sym") => {
                     if visible
                         && let Some(ch) = sym_char(tree.attr(c, "font"), tree.attr(c, "char"))
                     {
-                        text.push(ch);
+                        out.push(ch.encode_utf8(&mut [0; 4]), self.run.as_ref());
                     }
+                }
+                (Ns::W, "r") => {
+                    let fmt = tree
+                        .child_w(c, "rPr")
+                        .map_or_else(RunFmt::default, |rpr| RunFmt {
+                            bold: super::styles::bold(tree, rpr),
+                            style: tree.child_val(rpr, "rStyle").map(|s| s.trim().to_string()),
+                        });
+                    let outer = self.run.replace(fmt);
+                    self.inline(c, depth + 1, out, extras);
+                    self.run = outer;
                 }
                 (Ns::W, "fldChar") => self.field_char(tree.attr(c, "fldCharType")),
                 (Ns::W, "commentRangeStart" | "commentReference") => {
                     if let Some(id) = tree.attr(c, "id")
-                        && !comments.iter().any(|x| x == id)
+                        && !out.comments.iter().any(|x| x == id)
                     {
-                        comments.push(id.to_string());
+                        out.comments.push(id.to_string());
                     }
                 }
                 (Ns::W, "txbxContent") => {
@@ -202,11 +282,12 @@ impl<'t> Walker<'t> {
                     }
                     extras.extend(sub);
                 }
-                // Paragraph properties, phonetic guides, footnote and endnote references:
-                // not text.
+                // Paragraph and run properties, phonetic guides, footnote and endnote
+                // references: not text.
                 (
                     Ns::W,
                     "pPr"
+                    | "rPr"
                     | "rt"
                     | "footnoteReference"
                     | "endnoteReference"
@@ -219,13 +300,13 @@ impl<'t> Walker<'t> {
                 ) => {}
                 (Ns::Mc, "AlternateContent") => {
                     if let Some(b) = tree.alternate_branch(c) {
-                        self.inline(b, depth + 1, text, extras, comments);
+                        self.inline(b, depth + 1, out, extras);
                     }
                 }
-                // Runs, insertions, moved-to text, hyperlinks, smart tags, simple fields
-                // (their content is the result), inline content controls, drawings (for
-                // their text boxes) …
-                _ => self.inline(c, depth + 1, text, extras, comments),
+                // Insertions, moved-to text, hyperlinks, smart tags, simple fields (their
+                // content is the result), inline content controls, drawings (for their text
+                // boxes) …
+                _ => self.inline(c, depth + 1, out, extras),
             }
         }
     }
@@ -338,12 +419,14 @@ impl<'t> Walker<'t> {
     }
 }
 
-/// The non-empty texts of blocks (nested tables cell by cell), trimmed.
+/// The non-empty texts of blocks (nested tables cell by cell), trimmed; soft breaks are
+/// spaces there, as a table row is one line.
 fn flatten(blocks: &[Block], out: &mut Vec<String>, comments: &mut Vec<String>) {
     for b in blocks {
         match b {
             Block::Para(p) => {
-                let t = p.text.trim();
+                let text = p.text.replace('\n', " ");
+                let t = text.trim();
                 if !t.is_empty() {
                     out.push(t.to_string());
                 }

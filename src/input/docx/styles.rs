@@ -5,10 +5,13 @@
 //! `Überschrift 1` …), or when it carries an outline level 0–8. Custom styles inherit both
 //! through `basedOn`; the nearest style in the chain that says anything decides, so a style
 //! based on `Heading 1` that sets outline level 9 ("body text") is not a heading.
+//!
+//! Boldness of a run (for headings made of bold numbered paragraphs) is, in this order, the
+//! run's own `w:b`, its character style's, its paragraph style's, the document defaults'.
 
 use std::collections::HashMap;
 
-use super::body::Para;
+use super::body::{Para, RunText};
 use super::xml::Tree;
 
 /// Longest `basedOn` chain followed.
@@ -34,6 +37,15 @@ struct StyleDef {
     numbered: Option<bool>,
     num_id: Option<String>,
     ilvl: Option<u8>,
+    /// The style's `w:rPr/w:b`.
+    bold: Option<bool>,
+}
+
+/// A character style, as far as boldness goes.
+#[derive(Debug, Clone, Default)]
+struct CharDef {
+    based_on: Option<String>,
+    bold: Option<bool>,
 }
 
 /// The paragraph styles of a document.
@@ -41,6 +53,9 @@ struct StyleDef {
 pub(crate) struct Styles {
     by_id: HashMap<String, StyleDef>,
     default_id: Option<String>,
+    chars: HashMap<String, CharDef>,
+    /// `w:docDefaults/w:rPrDefault/w:rPr/w:b`.
+    default_bold: Option<bool>,
 }
 
 /// A paragraph's style, resolved.
@@ -57,6 +72,19 @@ pub(crate) fn outline_level(val: &str) -> Option<u8> {
     val.trim().parse::<u8>().ok().filter(|l| *l <= 9)
 }
 
+/// A run property element's `w:b`: `Some(true)` when present and on (no value, `1`, `true`,
+/// `on`), `Some(false)` when turned off (`0`, `false`, `off`, `none`), `None` when absent.
+pub(crate) fn bold(tree: &Tree, rpr: u32) -> Option<bool> {
+    let b = tree.child_w(rpr, "b")?;
+    Some(match tree.attr(b, "val").map(str::trim) {
+        Some(v) => !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "0" | "false" | "off" | "none"
+        ),
+        None => true,
+    })
+}
+
 /// Numbering from a `w:numPr`: `numId 0` removes it.
 pub(crate) fn numbering(tree: &Tree, num_pr: u32) -> bool {
     tree.child_val(num_pr, "numId")
@@ -67,16 +95,30 @@ impl Styles {
     pub(crate) fn parse(tree: &Tree) -> Styles {
         let mut styles = Styles::default();
         for id in 0..tree.len() as u32 {
+            if tree.is_w(id, "rPrDefault") {
+                if styles.default_bold.is_none() {
+                    styles.default_bold = tree.child_w(id, "rPr").and_then(|r| bold(tree, r));
+                }
+                continue;
+            }
             if !tree.is_w(id, "style") {
                 continue;
             }
             let kind = tree.attr(id, "type").unwrap_or("paragraph");
-            if kind != "paragraph" {
-                continue;
-            }
             let Some(style_id) = tree.attr(id, "styleId") else {
                 continue;
             };
+            let style_bold = tree.child_w(id, "rPr").and_then(|r| bold(tree, r));
+            if kind == "character" {
+                styles.chars.entry(style_id.to_string()).or_insert(CharDef {
+                    based_on: tree.child_val(id, "basedOn").map(str::to_string),
+                    bold: style_bold,
+                });
+                continue;
+            }
+            if kind != "paragraph" {
+                continue;
+            }
             let ppr = tree.child_w(id, "pPr");
             let num_pr = ppr.and_then(|p| tree.child_w(p, "numPr"));
             let def = StyleDef {
@@ -94,6 +136,7 @@ impl Styles {
                 numbered: ppr
                     .and_then(|p| tree.child_w(p, "numPr"))
                     .map(|n| numbering(tree, n)),
+                bold: style_bold,
             };
             let is_default = tree
                 .attr(id, "default")
@@ -160,6 +203,67 @@ impl Styles {
             numbered,
             list,
         }
+    }
+}
+
+impl Styles {
+    /// Whether the text of `run`, in `para`, is bold.
+    pub(crate) fn run_bold(&self, para: &Para, run: &RunText) -> bool {
+        if let Some(b) = run.bold {
+            return b;
+        }
+        let mut current = run.style.clone();
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(id) = current.take() {
+            if seen.len() >= MAX_CHAIN || seen.contains(&id) {
+                break;
+            }
+            let Some(def) = self.chars.get(&id) else {
+                break;
+            };
+            if let Some(b) = def.bold {
+                return b;
+            }
+            current = def.based_on.clone();
+            seen.push(id);
+        }
+        self.paragraph_bold(para)
+    }
+
+    /// Whether a paragraph's style (through `basedOn`), else the document defaults, make its
+    /// text bold.
+    fn paragraph_bold(&self, para: &Para) -> bool {
+        let mut current = para
+            .style
+            .as_deref()
+            .or(self.default_id.as_deref())
+            .map(str::to_string);
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(id) = current.take() {
+            if seen.len() >= MAX_CHAIN || seen.contains(&id) {
+                break;
+            }
+            let Some(def) = self.by_id.get(&id) else {
+                break;
+            };
+            if let Some(b) = def.bold {
+                return b;
+            }
+            current = def.based_on.clone();
+            seen.push(id);
+        }
+        self.default_bold.unwrap_or(false)
+    }
+
+    /// Whether every run showing text in segment `segment` of `para` is bold (and there is
+    /// at least one); `None` for the segment means every segment.
+    pub(crate) fn all_bold(&self, para: &Para, segment: Option<usize>) -> bool {
+        let mut runs = para
+            .runs
+            .iter()
+            .filter(|r| segment.is_none_or(|s| r.segment == s))
+            .peekable();
+        runs.peek().is_some() && runs.all(|r| self.run_bold(para, r))
     }
 }
 

@@ -299,7 +299,8 @@ fn revisions_fields_and_inline_content() {
     let mut body = String::new();
     // Moved text: counted where it went, not where it came from.
     body += r#"<w:p><w:moveFrom w:id="3"><w:r><w:t>旧位置</w:t></w:r></w:moveFrom><w:moveTo w:id="4"><w:r><w:t>新位置</w:t></w:r></w:moveTo></w:p>"#;
-    // Tabs, breaks, symbols, hyperlinks, smart tags, content controls.
+    // Tabs, a soft break (a line of its own), symbols, hyperlinks, smart tags, content
+    // controls.
     body += r#"<w:p><w:hyperlink r:id="rId11"><w:r><w:t>链接</w:t></w:r></w:hyperlink><w:r><w:tab/><w:t>A</w:t><w:br/><w:t>B</w:t><w:sym w:font="Symbol" w:char="F0B7"/><w:sym w:font="Wingdings" w:char="F0FC"/><w:sym w:char="2605"/></w:r><w:smartTag w:element="place"><w:r><w:t>北京</w:t></w:r></w:smartTag><w:sdt><w:sdtPr><w:alias w:val="别名"/></w:sdtPr><w:sdtContent><w:r><w:t>控件</w:t></w:r></w:sdtContent></w:sdt></w:p>"#;
     // Nested fields: the inner result is part of the outer instructions.
     body += r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>IF </w:instrText></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DATE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>内层</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>外层结果</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#;
@@ -315,16 +316,18 @@ fn revisions_fields_and_inline_content() {
     body += r#"<w:p><w:r><w:t>前</w:t><w:fldChar w:fldCharType="begin"/><w:instrText>PAGE</w:instrText></w:r></w:p><w:p><w:r><w:t>后</w:t></w:r></w:p>"#;
     let doc = read(&package(&body, &[]));
     assert_eq!(line(&doc, 1), "新位置");
-    assert_eq!(line(&doc, 2), "链接\tA B•★北京控件");
-    assert_eq!(line(&doc, 3), "外层结果");
-    assert_eq!(line(&doc, 4), "锚点");
-    assert_eq!(line(&doc, 5), "文本框");
-    assert_eq!(line(&doc, 6), "正文");
-    assert_eq!(line(&doc, 7), "A & B <C> 中文");
-    assert_eq!(line(&doc, 8), "第一行 第二行");
-    assert_eq!(line(&doc, 9), "前");
-    assert_eq!(line(&doc, 10), "后");
-    assert_eq!(doc.source.line_count(), 10);
+    assert_eq!(line(&doc, 2), "链接\tA");
+    assert_eq!(line(&doc, 3), "B•★北京控件");
+    assert_eq!(line(&doc, 4), "外层结果");
+    assert_eq!(line(&doc, 5), "锚点");
+    assert_eq!(line(&doc, 6), "文本框");
+    assert_eq!(line(&doc, 7), "正文");
+    assert_eq!(line(&doc, 8), "A & B <C> 中文");
+    // A newline inside `w:t` is not a break.
+    assert_eq!(line(&doc, 9), "第一行 第二行");
+    assert_eq!(line(&doc, 10), "前");
+    assert_eq!(line(&doc, 11), "后");
+    assert_eq!(doc.source.line_count(), 11);
     assert!(doc.header.is_empty() && doc.footer.is_empty());
     assert_spans_exact(&doc);
 }
@@ -549,6 +552,326 @@ fn comments_are_not_text_but_are_returned() {
     assert_eq!(comments[0].text, "bylaw: ignore D2\n第二行");
     assert_eq!(doc.source.slice(comments[0].span), "预算：5 万元");
     assert_eq!((comments[1].line, comments[1].text.as_str()), (2, "好"));
+}
+
+/// A paragraph of plain (not bold) runs, `br` between them standing for the break XML given.
+fn p_runs(style: Option<&str>, runs: &[&str], br: &str) -> String {
+    let ppr = style.map_or(String::new(), |s| {
+        format!(r#"<w:pPr><w:pStyle w:val="{s}"/></w:pPr>"#)
+    });
+    let runs: Vec<String> = runs
+        .iter()
+        .map(|t| format!(r#"<w:r><w:t xml:space="preserve">{t}</w:t></w:r>"#))
+        .collect();
+    format!("<w:p>{ppr}{}</w:p>", runs.join(&format!("<w:r>{br}</w:r>")))
+}
+
+#[test]
+fn soft_breaks_split_paragraphs_into_lines() {
+    let mut body = String::new();
+    // A plain title typed over two lines with Shift+Enter (line 1–2).
+    body += &p_runs(None, &["2027年端午节", "门店活动方案"], "<w:br/>");
+    // Five labelled lines in one paragraph (lines 3–7): `w:br`, `textWrapping`, `w:cr`, and
+    // a break inside one run.
+    body += r#"<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>活动主题：粽情咖啡</w:t><w:br/></w:r><w:r><w:t>活动形式：咖啡+粽子礼盒</w:t></w:r><w:r><w:br w:type="textWrapping" w:clear="all"/></w:r><w:r><w:t>活动时间：2027年6月17日</w:t><w:cr/><w:t>活动地点：全部直营门店</w:t><w:br/><w:t>参与人员：门店店长及店员</w:t></w:r><w:r><w:commentReference w:id="0"/></w:r></w:p>"#;
+    // Page and column breaks are spaces (line 8); an empty segment is a line (9–11).
+    body += &p_runs(None, &["分页", "前后"], r#"<w:br w:type="page"/>"#);
+    body += &p_runs(None, &["上", "", "下"], "<w:br/>");
+    // A heading-styled paragraph stays one line and one heading (line 12).
+    body += &p_runs(Some("Heading1"), &["一、活动", "概况"], "<w:br/>");
+    // Each segment is a heading candidate of its own (lines 13–14).
+    body += &p_runs(None, &["（一）活动背景", "端午节是传统节日。"], "<w:br/>");
+    // A table row stays one line (line 15).
+    body += &format!(
+        "<w:tbl><w:tr>{}<w:tc>{}</w:tc></w:tr></w:tbl>",
+        tc("项目"),
+        p_runs(None, &["金额", "（元）"], "<w:br/>")
+    );
+    body += &p(None, "活动预算：20,000元");
+    let comments_xml = story(
+        "comments",
+        r#"<w:comment w:id="0" w:author="王五"><w:p><w:r><w:t>注</w:t></w:r></w:p></w:comment>"#,
+    );
+    let bytes = package(&body, &[("word/comments.xml", comments_xml)]);
+    let (doc, comments) =
+        read_docx_with_comments(&bytes, "b.docx", &DocxLimits::default()).unwrap();
+    assert_eq!(line(&doc, 1), "2027年端午节");
+    assert_eq!(line(&doc, 2), "门店活动方案");
+    assert_eq!(line(&doc, 3), "活动主题：粽情咖啡");
+    assert_eq!(line(&doc, 4), "活动形式：咖啡+粽子礼盒");
+    assert_eq!(line(&doc, 5), "活动时间：2027年6月17日");
+    assert_eq!(line(&doc, 6), "活动地点：全部直营门店");
+    assert_eq!(line(&doc, 7), "参与人员：门店店长及店员");
+    assert_eq!(line(&doc, 8), "分页 前后");
+    assert_eq!(line(&doc, 9), "上");
+    assert_eq!(line(&doc, 10), "");
+    assert_eq!(line(&doc, 11), "下");
+    assert_eq!(line(&doc, 12), "一、活动 概况");
+    assert_eq!(line(&doc, 13), "（一）活动背景");
+    assert_eq!(line(&doc, 14), "端午节是传统节日。");
+    assert_eq!(line(&doc, 15), "项目 | 金额 （元）");
+    assert_eq!(line(&doc, 16), "活动预算：20,000元");
+
+    // Every labelled line is a label, on its own line.
+    let labels: Vec<_> = doc
+        .labels
+        .iter()
+        .map(|l| {
+            (
+                l.normalized.as_str(),
+                l.value.text.as_str(),
+                doc.source.position(l.line.span.start).line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            ("活动主题", "粽情咖啡", 3),
+            ("活动形式", "咖啡+粽子礼盒", 4),
+            ("活动时间", "2027年6月17日", 5),
+            ("活动地点", "全部直营门店", 6),
+            ("参与人员", "门店店长及店员", 7),
+            ("活动预算", "20,000元", 16),
+        ]
+    );
+    assert_eq!(
+        headings(&doc),
+        vec![(1, "一、活动 概况", false), (2, "（一）活动背景", false)]
+    );
+    // The plain title is read with its continuation; it points at its first line.
+    let title = doc.title.as_ref().unwrap();
+    assert_eq!(title.text, "2027年端午节 门店活动方案");
+    assert_eq!(doc.source.position(title.span.start).line, 1);
+    // The comment is anchored to the paragraph's first line.
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].line, 3);
+    assert_eq!(doc.tables[0].header[1].text, "金额 （元）");
+    assert_spans_exact(&doc);
+
+    // A title continued by labelled lines is not joined with them; a soft break in a
+    // `Title` paragraph only wraps it.
+    let body = p_runs(None, &["活动方案", "活动时间：6月"], "<w:br/>")
+        + &p_runs(Some("Title"), &["2027年", "调研报告"], "<w:cr/>");
+    let doc = read(&package(&body, &[]));
+    assert_eq!(doc.title.as_ref().unwrap().text, "2027年 调研报告");
+    assert_eq!(line(&doc, 3), "2027年 调研报告");
+    let body = p_runs(None, &["活动方案", "活动时间：6月"], "<w:br/>");
+    let doc = read(&package(&body, &[]));
+    assert_eq!(doc.title.as_ref().unwrap().text, "活动方案");
+    assert_eq!(doc.labels.len(), 1);
+}
+
+#[test]
+fn soft_breaks_in_numbered_paragraphs() {
+    // Word's automatic numbering labels the paragraph's first line only.
+    let numbering = story(
+        "numbering",
+        r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#,
+    );
+    let body = p(None, "调研报告")
+        + r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>研究背景</w:t><w:br/><w:t>市场快速增长</w:t></w:r></w:p>"#
+        + &p(None, "正文。");
+    let doc = read(&package(&body, &[("word/numbering.xml", numbering)]));
+    assert_eq!(headings(&doc), vec![(1, "研究背景", false)]);
+    assert_eq!(line(&doc, 3), "市场快速增长");
+    let kind = |t: &str| doc.lines.iter().find(|l| l.text == t).map(|l| l.kind);
+    assert_eq!(kind("市场快速增长"), Some(LineKind::ListItem));
+    assert_spans_exact(&doc);
+}
+
+#[test]
+fn typed_table_of_contents_is_not_headings() {
+    let body = p(None, "2026年门店选址研究报告")
+        + &p(None, "目　录")
+        + &p(None, "一、研究背景……………………1")
+        + &p(None, "二、调研方法 ........ 2")
+        + &p(None, "1. 引言\t3")
+        + &p(None, "第三章 结果分析 ···· 12")
+        + &p(None, "四、结论…………………………5")
+        + &p(None, "附录：调查问卷……12")
+        + &p(Some("TOC1"), "五、建议\t6")
+        // A heading style does not make an entry a heading.
+        + &p(Some("Heading1"), "六、附录 ........ 7")
+        + &p(Some("Heading1"), "一、研究背景")
+        + &p(None, "文字。")
+        + &p(Some("Heading1"), "二、调研方法")
+        + &p(None, "文字。");
+    let doc = read(&package(&body, &[]));
+    assert_eq!(
+        headings(&doc),
+        vec![(1, "一、研究背景", false), (1, "二、调研方法", false)]
+    );
+    assert_eq!(doc.title.as_ref().unwrap().text, "2026年门店选址研究报告");
+    assert!(doc.labels.is_empty(), "{:?}", doc.labels);
+    let kind = |t: &str| doc.lines.iter().find(|l| l.text == t).map(|l| l.kind);
+    assert_eq!(kind("四、结论…………………………5"), Some(LineKind::Prose));
+    assert_eq!(kind("六、附录 ........ 7"), Some(LineKind::Prose));
+    // Entries are never the title.
+    let body = p(None, "一、研究背景……1") + &p(None, "市场研究报告") + &p(None, "正文。");
+    let doc = read(&package(&body, &[]));
+    assert_eq!(doc.title.as_ref().unwrap().text, "市场研究报告");
+    assert_spans_exact(&doc);
+}
+
+fn bold_styles_xml() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W_NS}">
+<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="21"/></w:rPr></w:rPrDefault></w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="a"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="Bold"><w:name w:val="加粗正文"/><w:basedOn w:val="a"/><w:rPr><w:b/></w:rPr></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="BoldChild"><w:name w:val="加粗正文子"/><w:basedOn w:val="Bold"/></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="a"/></w:style>
+<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/><w:rPr><w:b w:val="1"/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="StrongRed"><w:name w:val="强调红"/><w:basedOn w:val="Strong"/><w:rPr><w:color w:val="FF0000"/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="NotBold"><w:name w:val="不加粗"/><w:rPr><w:b w:val="false"/></w:rPr></w:style>
+</w:styles>"#
+    )
+}
+
+/// A paragraph of runs, each `(text, rPr inner XML)`.
+fn p_fmt(style: Option<&str>, runs: &[(&str, &str)]) -> String {
+    let ppr = style.map_or(String::new(), |s| {
+        format!(r#"<w:pPr><w:pStyle w:val="{s}"/></w:pPr>"#)
+    });
+    let runs: String = runs
+        .iter()
+        .map(|(t, rpr)| {
+            let rpr = if rpr.is_empty() {
+                String::new()
+            } else {
+                format!("<w:rPr>{rpr}</w:rPr>")
+            };
+            format!(r#"<w:r>{rpr}<w:t xml:space="preserve">{t}</w:t></w:r>"#)
+        })
+        .collect();
+    format!("<w:p>{ppr}{runs}</w:p>")
+}
+
+#[test]
+fn bold_arabic_numbered_paragraphs_are_headings() {
+    let b = "<w:b/>";
+    let body = p_fmt(None, &[("2026年华东区现制茶饮消费调研报告", b)])
+        + &p_fmt(None, &[("市场研究组　2026年11月", "")])
+        // Bold on the runs (split runs too).
+        + &p_fmt(None, &[("1. ", b), ("研究背景", b)])
+        + &p_fmt(None, &[("近两年门店数量快速增长。", "")])
+        // Bold by character style, through `basedOn`.
+        + &p_fmt(None, &[("2.1 样本构成", r#"<w:rStyle w:val="StrongRed"/>"#)])
+        + &p_fmt(None, &[("上海、杭州四城。", "")])
+        // Bold by paragraph style, through `basedOn`; `3、` ranks with `1.`.
+        + &p_fmt(Some("BoldChild"), &[("3、调研结果", "")])
+        + &p_fmt(None, &[("每周购买2次及以上。", "")])
+        // `w:b w:val="0"` on a run, or a non-bold character style, undoes the style's bold.
+        + &p_fmt(Some("Bold"), &[("4. 结论", r#"<w:b w:val="0"/>"#)])
+        + &p_fmt(Some("Bold"), &[("4. 结论", r#"<w:rStyle w:val="NotBold"/>"#)])
+        // Partly bold, not bold, a sentence, too long, ending with a colon: not headings.
+        + &p_fmt(None, &[("5. ", b), ("建议", "")])
+        + &p_fmt(None, &[("5. 建议", "")])
+        + &p_fmt(None, &[("1. 加强宣传，提升品牌", b)])
+        + &p_fmt(
+            None,
+            &[("2. 首批门店选址于写字楼商圈并主推鲜果茶系列定价在十八元左右为宜", b)],
+        )
+        + &p_fmt(None, &[("3. 预算：", b)])
+        + &p_fmt(None, &[("4. 预算：5万元", b)])
+        + &p_fmt(None, &[("1.5万元用于场地", b)])
+        // A styled heading is a heading whatever its weight.
+        + &p_fmt(Some("Heading1"), &[("附录", "")]);
+    let doc = read(&package(&body, &[("word/styles.xml", bold_styles_xml())]));
+    assert_eq!(
+        headings(&doc),
+        vec![
+            (2, "1. 研究背景", false),
+            (3, "2.1 样本构成", false),
+            (2, "3、调研结果", false),
+            (1, "附录", true),
+        ]
+    );
+    assert_eq!(
+        doc.title.as_ref().unwrap().text,
+        "2026年华东区现制茶饮消费调研报告"
+    );
+    let kind = |t: &str| {
+        doc.lines
+            .iter()
+            .filter(|l| l.text == t)
+            .map(|l| l.kind)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kind("4. 结论"), vec![LineKind::Prose, LineKind::Prose]);
+    assert_eq!(kind("5. 建议"), vec![LineKind::Prose, LineKind::Prose]);
+    assert_eq!(doc.labels.len(), 2);
+    assert_spans_exact(&doc);
+
+    // Without styled headings, levels go by first appearance, as for Chinese numbering.
+    let body = p_fmt(None, &[("调研报告", b)])
+        + &p_fmt(None, &[("1. 研究背景", b)])
+        + &p_fmt(None, &[("文字。", "")])
+        + &p_fmt(None, &[("1.1 样本", b)])
+        + &p_fmt(None, &[("文字。", "")])
+        + &p_fmt(None, &[("2. 结论", b)])
+        + &p_fmt(None, &[("文字。", "")]);
+    let doc = read(&package(&body, &[("word/styles.xml", bold_styles_xml())]));
+    assert_eq!(
+        headings(&doc),
+        vec![
+            (1, "1. 研究背景", false),
+            (2, "1.1 样本", false),
+            (1, "2. 结论", false)
+        ]
+    );
+    assert_eq!(doc.headings[2].normalized, "结论");
+    assert_eq!(doc.title.as_ref().unwrap().text, "调研报告");
+    // Each segment of a paragraph is judged by its own runs.
+    let body = p_fmt(None, &[("报告", b)])
+        + r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>1. 研究背景</w:t></w:r><w:r><w:br/><w:t>市场增长。</w:t></w:r></w:p>"#;
+    let doc = read(&package(&body, &[("word/styles.xml", bold_styles_xml())]));
+    assert_eq!(headings(&doc), vec![(1, "1. 研究背景", false)]);
+}
+
+#[test]
+fn header_and_footer_paragraphs_split_at_tabs() {
+    let extras = vec![
+        (
+            "word/header1.xml",
+            story(
+                "hdr",
+                r#"<w:p><w:r><w:t>星澜咖啡（上海）有限公司</w:t></w:r><w:r><w:tab/><w:tab/><w:t>【内部资料】仅限市场部使用</w:t></w:r></w:p>"#,
+            ),
+        ),
+        (
+            "word/header2.xml",
+            story(
+                "hdr",
+                r#"<w:p><w:r><w:t>星澜咖啡（上海）有限公司</w:t><w:br/><w:t>机密</w:t></w:r></w:p>"#,
+            ),
+        ),
+        (
+            "word/footer1.xml",
+            story(
+                "ftr",
+                r#"<w:p><w:r><w:ptab w:relativeTo="margin" w:alignment="center" w:leader="none"/><w:t>第 1 页</w:t><w:tab/></w:r></w:p>"#,
+            ),
+        ),
+    ];
+    let doc = read(&package(&p(None, "活动方案"), &extras));
+    let header: Vec<_> = doc.header.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        header,
+        vec![
+            "星澜咖啡（上海）有限公司",
+            "【内部资料】仅限市场部使用",
+            "机密"
+        ]
+    );
+    let footer: Vec<_> = doc.footer.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(footer, vec!["第 1 页"]);
+    // Each is a line of its own after the body and a blank line.
+    assert_eq!(doc.source.position(doc.header[1].span.start).line, 4);
+    assert_eq!(line(&doc, 4), "【内部资料】仅限市场部使用");
+    assert_spans_exact(&doc);
 }
 
 #[test]

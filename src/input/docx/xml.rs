@@ -2,9 +2,9 @@
 //!
 //! Parts are parsed into an arena of elements (document order = arena order) with the
 //! namespaces that matter resolved: WordprocessingML (transitional and strict) and markup
-//! compatibility. Subtrees that never carry visible text or structure (run properties,
-//! deleted text, field instructions, revision records …) are skipped while parsing, which
-//! keeps the tree small. Nesting depth and element count are bounded; entity references
+//! compatibility. Subtrees that never carry visible text or structure (formatting other
+//! than boldness and character styles, deleted text, field instructions, revision records …)
+//! are skipped while parsing, which keeps the tree small. Nesting depth and element count are bounded; entity references
 //! other than the five predefined ones and character references are dropped, never
 //! resolved (no external entities, no entity expansion).
 
@@ -88,13 +88,16 @@ const KEPT_ATTRIBUTES: &[&str] = &[
 ];
 
 /// WordprocessingML elements whose whole subtree is skipped: formatting, revision records
-/// of deleted content, field instructions, bookkeeping.
+/// of deleted content, field instructions, bookkeeping. Of run properties only `w:b` and
+/// `w:rStyle` are kept (boldness helps tell headings).
 fn skipped_w(local: &str, parent: Option<&str>) -> bool {
+    if parent == Some("rPr") {
+        return !matches!(local, "b" | "rStyle");
+    }
     match local {
         // A deleted table row is marked by `w:trPr/w:del`: keep that marker.
         "del" => parent != Some("trPr"),
-        "rPr"
-        | "rPrChange"
+        "rPrChange"
         | "pPrChange"
         | "sectPrChange"
         | "tblPrChange"
@@ -124,7 +127,6 @@ fn skipped_w(local: &str, parent: Option<&str>) -> bool {
         | "fldData"
         | "rsids"
         | "latentStyles"
-        | "docDefaults"
         | "tabs"
         | "spacing"
         | "ind"
