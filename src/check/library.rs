@@ -327,41 +327,39 @@ fn build() -> Library {
                 .unwrap_or(Value::None),
         },
     );
-    func(
+    // Validators: text in, yes or no out.
+    macro_rules! validator {
+        ($name:literal, $doc:literal, $check:path) => {
+            func(
+                $name,
+                vec![req("text", Type::Text)],
+                Type::Bool,
+                $doc,
+                |a| text_pred(&a[0], $check),
+            )
+        };
+    }
+    validator!(
         "resident_id_valid",
-        vec![req("text", Type::Text)],
-        Type::Bool,
         "a PRC resident ID number whose check digit and birth date are valid",
-        |a| text_pred(&a[0], validators::resident_id_valid),
+        validators::resident_id_valid
     );
-    func(
+    validator!(
         "luhn_valid",
-        vec![req("text", Type::Text)],
-        Type::Bool,
         "digits that pass the Luhn check (bank cards)",
-        |a| text_pred(&a[0], validators::luhn_valid),
+        validators::luhn_valid
     );
-    func(
+    validator!(
         "mobile_valid",
-        vec![req("text", Type::Text)],
-        Type::Bool,
         "a Chinese mobile number",
-        |a| text_pred(&a[0], validators::chinese_mobile_valid),
+        validators::chinese_mobile_valid
     );
-    func(
+    validator!(
         "landline_valid",
-        vec![req("text", Type::Text)],
-        Type::Bool,
         "a Chinese landline number",
-        |a| text_pred(&a[0], validators::chinese_landline_valid),
+        validators::chinese_landline_valid
     );
-    func(
-        "email_valid",
-        vec![req("text", Type::Text)],
-        Type::Bool,
-        "an e-mail address",
-        |a| text_pred(&a[0], validators::email_valid),
-    );
+    validator!("email_valid", "an e-mail address", validators::email_valid);
     func(
         "digits",
         vec![req("text", Type::Text)],
