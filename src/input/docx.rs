@@ -173,8 +173,8 @@ pub fn read_docx_with_comments(
 
     let (header_parts, footer_parts) = header_footer_parts(&tree, &rels);
     drop(tree);
-    let headers = story_cells(&mut pkg, &header_parts, limits)?;
-    let footers = story_cells(&mut pkg, &footer_parts, limits)?;
+    let headers = story_cells(&mut pkg, &header_parts, limits, true)?;
+    let footers = story_cells(&mut pkg, &footer_parts, limits, false)?;
 
     let root_rels = pkg.rels("")?;
     let core_part = root_rels
@@ -289,11 +289,14 @@ fn header_footer_parts(tree: &Tree, rels: &[Rel]) -> (Vec<String>, Vec<String>) 
 }
 
 /// The distinct non-empty paragraph texts of header or footer parts (a table gives one text
-/// per cell), split at soft breaks and at runs of tabs. Unreadable parts are skipped.
+/// per cell), split at soft breaks and at runs of tabs, and, with `watermarks`, after each
+/// part's paragraphs the texts of its watermarks (VML WordArt, `v:textpath/@string`: the way
+/// Word and WPS insert a text watermark, in a header part). Unreadable parts are skipped.
 fn story_cells(
     pkg: &mut Package<'_>,
     parts: &[String],
     limits: &DocxLimits,
+    watermarks: bool,
 ) -> Result<Vec<String>, ReadError> {
     let mut out: Vec<String> = Vec::new();
     for part in parts {
@@ -319,6 +322,16 @@ fn story_cells(
                             push(c);
                         }
                     }
+                }
+            }
+        }
+        if watermarks {
+            for id in 0..tree.len() as u32 {
+                if tree.ns(id) == xml::Ns::V
+                    && tree.name(id) == "textpath"
+                    && let Some(s) = tree.attr(id, "string")
+                {
+                    push(&body::one_line(s));
                 }
             }
         }

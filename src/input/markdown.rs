@@ -421,6 +421,9 @@ struct TableDraft {
 // ---------------------------------------------------------------------------------------------
 // The event walk
 
+/// A piece of an HTML block's text (one `Event::Html`) and its source range.
+type HtmlPiece = (String, Range<usize>);
+
 struct Builder<'s> {
     source: &'s SourceFile,
     text: &'s str,
@@ -431,6 +434,9 @@ struct Builder<'s> {
     table: Option<TableDraft>,
     /// Inside a code or HTML block: its text is not content.
     skipping: usize,
+    /// Inside an HTML block (not a comment): its start and its pieces of text with their
+    /// ranges, to read it as a heading if it is one `<hN>` element.
+    html_block: Option<(usize, Vec<HtmlPiece>)>,
     strong: usize,
     inline_comment_start: Option<usize>,
     drafts: Vec<HeadingDraft>,
@@ -456,6 +462,7 @@ impl<'s> Builder<'s> {
             block: None,
             table: None,
             skipping: 0,
+            html_block: None,
             strong: 0,
             inline_comment_start: None,
             drafts: Vec::new(),
@@ -504,7 +511,11 @@ impl<'s> Builder<'s> {
             Event::Code(t) => self.leaf(t, r),
             Event::InlineMath(t) | Event::DisplayMath(t) => self.leaf(t, r),
             Event::InlineHtml(h) => self.inline_html(&h, r),
-            Event::Html(_) => {}
+            Event::Html(h) => {
+                if let Some((_, pieces)) = &mut self.html_block {
+                    pieces.push((h.to_string(), r));
+                }
+            }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(b) = &mut self.block {
                     b.items.push(Inline::Break);
@@ -564,7 +575,8 @@ impl<'s> Builder<'s> {
                 if html.trim_start().starts_with("<!--") {
                     self.excluded.push(Span::from(r));
                 } else {
-                    self.content.push(r.start);
+                    // Content, unless it turns out to be a heading (see `finish_html_block`).
+                    self.html_block = Some((r.start, Vec::new()));
                 }
                 self.skipping += 1;
             }
@@ -645,6 +657,11 @@ impl<'s> Builder<'s> {
             }
             TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) => {
                 self.skipping = self.skipping.saturating_sub(1);
+                if tag == TagEnd::HtmlBlock
+                    && let Some((start, pieces)) = self.html_block.take()
+                {
+                    self.finish_html_block(start, &pieces);
+                }
             }
             TagEnd::List(_) => {
                 self.flush_implicit();
@@ -817,6 +834,25 @@ impl<'s> Builder<'s> {
 
     fn finish_heading(&mut self, b: Block) {
         let lines = self.block_lines(&b);
+        let level = match b.kind {
+            BlockKind::Heading(l) => l,
+            _ => 1,
+        };
+        self.heading_from_lines(level, lines, b.range);
+    }
+
+    /// An HTML block that is one `<hN>…</hN>` element is a heading of level N (see
+    /// [`html_heading`]); any other is content that is not text.
+    fn finish_html_block(&mut self, start: usize, pieces: &[HtmlPiece]) {
+        match html_heading(self.text, pieces) {
+            Some((level, lines, range)) => self.heading_from_lines(level, lines, range),
+            None => self.content.push(start),
+        }
+    }
+
+    /// A heading whose text is `lines` (more than one for a Setext heading), the heading
+    /// block covering `range`.
+    fn heading_from_lines(&mut self, level: u8, lines: Vec<BlockLine>, range: Range<usize>) {
         // A multi-line (Setext) heading reads as one line of text.
         let mut mapped = Mapped::default();
         for (i, l) in lines.iter().enumerate() {
@@ -828,7 +864,7 @@ impl<'s> Builder<'s> {
         let fallback = lines
             .first()
             .map(|l| l.span)
-            .unwrap_or_else(|| Span::new(b.range.start, b.range.start));
+            .unwrap_or_else(|| Span::new(range.start, range.start));
         let mut text = mapped.spanned(mapped.trimmed(), fallback);
         // With markup inside (`# 一、**引言**`), point at the whole heading line rather than
         // at a range that cuts a `**` pair.
@@ -837,11 +873,7 @@ impl<'s> Builder<'s> {
         {
             text.span = line.span;
         }
-        let level = match b.kind {
-            BlockKind::Heading(l) => l,
-            _ => 1,
-        };
-        self.push_heading(level, text, b.range.clone(), &lines);
+        self.push_heading(level, text, range, &lines);
     }
 
     fn push_heading(&mut self, level: u8, text: Spanned, range: Range<usize>, lines: &[BlockLine]) {
@@ -1030,6 +1062,162 @@ impl Block {
             items: Vec::new(),
         }
     }
+}
+
+/// An HTML block that is one `<hN …>text</hN>` element (N = 1..6, attributes allowed): its
+/// level, the lines of its text (inner tags dropped, the common entities decoded, spans exact
+/// where the text is written as is) and the block's range. The block's pieces must be its
+/// source verbatim and contiguous (so not inside a quote or list, whose markers interrupt it).
+fn html_heading(text: &str, pieces: &[HtmlPiece]) -> Option<(u8, Vec<BlockLine>, Range<usize>)> {
+    let (first, last) = (pieces.first()?, pieces.last()?);
+    let mut at = first.1.start;
+    for (piece, r) in pieces {
+        if r.start != at || text.get(r.clone())? != piece.as_str() {
+            return None;
+        }
+        at = r.end;
+    }
+    let range = first.1.start..last.1.end;
+    let block = text.get(range.clone())?;
+    let whole = block.trim();
+    let base = range.start + (block.len() - block.trim_start().len());
+    let bytes = whole.as_bytes();
+    if !matches!(bytes.get(1), Some(b'h' | b'H')) || bytes.first() != Some(&b'<') {
+        return None;
+    }
+    let level = match bytes.get(2) {
+        Some(d @ b'1'..=b'6') => d - b'0',
+        _ => return None,
+    };
+    if !matches!(bytes.get(3), Some(b) if *b == b'>' || b.is_ascii_whitespace()) {
+        return None;
+    }
+    // The end of the opening tag: the first `>` outside a quoted attribute value.
+    let mut quote = None;
+    let mut open_end = None;
+    for (i, &b) in bytes.iter().enumerate().skip(3) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => {
+                open_end = Some(i + 1);
+                break;
+            }
+            (None, _) => {}
+        }
+    }
+    let open_end = open_end?;
+    let close_start = whole.rfind("</")?;
+    let close: String = whole
+        .get(close_start..)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if close_start < open_end || !close.eq_ignore_ascii_case(&format!("</h{level}>")) {
+        return None;
+    }
+    let inner = whole.get(open_end..close_start)?;
+    // One element only: no other heading tag inside.
+    let lower = inner.to_ascii_lowercase();
+    let heading_tag = |p: &str| {
+        lower
+            .match_indices(p)
+            .any(|(i, _)| matches!(lower.as_bytes().get(i + p.len()), Some(b'1'..=b'6')))
+    };
+    if heading_tag("<h") || heading_tag("</h") {
+        return None;
+    }
+    let inner_start = base + open_end;
+    let mut lines = Vec::new();
+    let mut mapped = Mapped::default();
+    let mut line_start = inner_start;
+    let mut push_line = |mapped: &mut Mapped, line: Range<usize>| {
+        let m = std::mem::take(mapped);
+        if m.text.trim().is_empty() {
+            return;
+        }
+        let src = text.get(line.clone()).unwrap_or("");
+        let lead = src.len() - src.trim_start().len();
+        let fallback = Span::new(line.start + lead, line.start + lead + src.trim().len());
+        let exact = m.spanned(m.trimmed(), fallback);
+        // Markup or entities inside: the whole text between the tags on this line.
+        let span = if text.get(exact.span.range()) == Some(exact.text.as_str()) {
+            exact.span
+        } else {
+            fallback
+        };
+        lines.push(BlockLine {
+            mapped: m,
+            span,
+            bold: false,
+        });
+    };
+    let mut i = 0;
+    while i < inner.len() {
+        let rest = inner.get(i..)?;
+        let at = inner_start + i;
+        if rest.starts_with('\n') {
+            push_line(&mut mapped, line_start..at);
+            i += 1;
+            line_start = inner_start + i;
+        } else if rest.starts_with('<') {
+            let len = rest.find('>')? + 1;
+            let tag = rest.get(..len)?.to_ascii_lowercase();
+            if tag.starts_with("<br") {
+                mapped.push_gap(" ");
+            }
+            i += len;
+        } else if let Some((decoded, len)) = rest.strip_prefix('&').and_then(decode_entity) {
+            mapped.push(&Piece {
+                text: decoded.to_string(),
+                range: at..at + len + 1,
+                verbatim_at: None,
+                strong: false,
+            });
+            i += len + 1;
+        } else {
+            let first = rest.chars().next().map_or(1, char::len_utf8);
+            let len = rest
+                .get(first..)
+                .and_then(|r| r.find(['<', '&', '\n']))
+                .map_or(rest.len(), |n| n + first);
+            let run = rest.get(..len)?;
+            mapped.push(&Piece {
+                text: run.to_string(),
+                range: at..at + len,
+                verbatim_at: Some(at),
+                strong: false,
+            });
+            i += len;
+        }
+    }
+    push_line(&mut mapped, line_start..inner_start + inner.len());
+    Some((level, lines, range))
+}
+
+/// The character an HTML entity stands for, given the text just past its `&`, and the length
+/// of the entity without the `&` (`amp;` → `&`, 4). Only the common entities are known.
+fn decode_entity(rest: &str) -> Option<(char, usize)> {
+    let end = rest.bytes().take(12).position(|b| b == b';')?;
+    let name = rest.get(..end)?;
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code).filter(|c| *c != '\0')?
+        }
+    };
+    Some((c, end + 1))
 }
 
 /// Whether a line of a top-level paragraph is written as a heading, and its style: short, not
@@ -1695,6 +1883,72 @@ mod tests {
         assert_eq!(labels(&doc), vec![("密级", "内部")]);
         let title = doc.title.unwrap();
         assert_eq!(doc.source.slice(title.span), "推广计划");
+    }
+
+    #[test]
+    fn html_headings() {
+        let text = "<h1>2026年调研报告</h1>\n\n> 【内部资料】\n\n<h2 id=\"a\" class='x>y'>一、引言</h2>\n\n正文。\n\n<H3>R&amp;D <b>方法</b></H3>\n\n<h2>二、结论</h2>\n\n<div>其他</div>\n\n<h2>三、建议</h2>\n<p>x</p>\n\n<h2>\n四、附录\n</h2>\n";
+        let doc = read_markdown("h.md", text);
+        assert_eq!(
+            headings(&doc),
+            vec![
+                (1, "2026年调研报告", false),
+                (2, "一、引言", false),
+                (3, "R&D 方法", true),
+                (2, "二、结论", false),
+                (2, "四、附录", true),
+            ]
+        );
+        let title = doc.title.as_ref().map(|t| (t.text.as_str(), t.span));
+        assert_eq!(
+            title,
+            Some(("2026年调研报告", Span::new(4, 4 + "2026年调研报告".len())))
+        );
+        assert_eq!(doc.source.slice(doc.headings[1].text.span), "一、引言");
+        assert_eq!(doc.source.slice(doc.headings[4].text.span), "四、附录");
+        // Entities and inner tags: the span is the text inside the tags.
+        assert_eq!(
+            doc.source.slice(doc.headings[2].text.span),
+            "R&amp;D <b>方法</b>"
+        );
+        let heading_lines: Vec<_> = doc
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Heading)
+            .map(|l| (l.text.as_str(), doc.source.slice(l.span)))
+            .collect();
+        assert_eq!(
+            heading_lines,
+            vec![
+                ("2026年调研报告", "2026年调研报告"),
+                ("一、引言", "一、引言"),
+                ("R&D 方法", "R&amp;D <b>方法</b>"),
+                ("二、结论", "二、结论"),
+                ("四、附录", "四、附录"),
+            ]
+        );
+        // Not one heading element: content, not a heading.
+        for other in [
+            "<h2>a</h2><h2>b</h2>\n",
+            "<h2>a</h3>\n",
+            "<h7>a</h7>\n",
+            "<h2>a</h2>\n<p>b</p>\n",
+            "<header>a</header>\n",
+            "<h2>a &amp 调研报告调研报告</h2\n",
+        ] {
+            let doc = read_markdown("h.md", &format!("# T\n\n{other}"));
+            assert_eq!(headings(&doc), vec![(1, "T", false)], "{other:?}");
+            assert_well_formed(&doc);
+        }
+        for odd in [
+            "<h2>",
+            "<h2 a=\"",
+            "<h2>&#0;&#xZZ;&#99999999;&\n</h2>",
+            "<h1></h1>",
+        ] {
+            assert_well_formed(&read_markdown("h.md", odd));
+        }
+        assert_well_formed(&doc);
     }
 
     #[test]

@@ -875,6 +875,62 @@ fn header_and_footer_paragraphs_split_at_tabs() {
 }
 
 #[test]
+fn header_watermarks_are_header_lines() {
+    let vml = |text: &str| {
+        format!(
+            r#"<w:r><w:pict><v:shape id="PowerPlusWaterMarkObject" type="&#35;_x0000_t136" style="rotation:315"><v:textpath style="font-family:&quot;宋体&quot;" string="{text}"/></v:shape></w:pict></w:r>"#
+        )
+    };
+    let with_v = |root: &str, body: &str| {
+        story(root, body).replacen(
+            " xmlns:w=",
+            r#" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w="#,
+            1,
+        )
+    };
+    let extras = vec![
+        (
+            "word/header1.xml",
+            with_v(
+                "hdr",
+                &format!(
+                    "<w:p>{}<w:r><w:t>星澜咖啡</w:t></w:r></w:p>",
+                    vml("内部资料 仅限市场部")
+                ),
+            ),
+        ),
+        (
+            // Undeclared `v:` prefix; an entity in the text; the same watermark again.
+            "word/header2.xml",
+            story(
+                "hdr",
+                &format!(
+                    "<w:p>{}{}</w:p>",
+                    vml("机密 &amp; 仅限内部"),
+                    vml("内部资料 仅限市场部")
+                ),
+            ),
+        ),
+        // WordArt in a footer is not a header watermark.
+        (
+            "word/footer1.xml",
+            with_v("ftr", &format!("<w:p>{}</w:p>", vml("页脚艺术字"))),
+        ),
+    ];
+    // A textpath in the body is not read either.
+    let body = format!("{}<w:p>{}</w:p>", p(None, "活动方案"), vml("正文艺术字"));
+    let doc = read(&package(&body, &extras));
+    let header: Vec<_> = doc.header.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        header,
+        vec!["星澜咖啡", "内部资料 仅限市场部", "机密 & 仅限内部"]
+    );
+    assert!(doc.footer.is_empty());
+    assert!(!doc.text().contains("艺术字"));
+    assert_spans_exact(&doc);
+}
+
+#[test]
 fn missing_parts_are_not_errors() {
     // Header references without relationships, missing header parts, a damaged styles part.
     let bytes = zip_parts(&[

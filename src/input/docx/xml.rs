@@ -22,6 +22,7 @@ pub(crate) const MAX_NODES: usize = 1_000_000;
 const W_TRANSITIONAL: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
 const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+const VML: &str = "urn:schemas-microsoft-com:vml";
 
 /// The namespaces the reader tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub(crate) enum Ns {
     W,
     /// Markup compatibility `mc:`.
     Mc,
+    /// VML `v:` (legacy shapes: watermarks).
+    V,
     Other,
 }
 
@@ -147,11 +150,13 @@ fn classify(res: &ResolveResult<'_>) -> Ns {
         ResolveResult::Bound(ns) => match ns.0 {
             W_TRANSITIONAL | W_STRICT => Ns::W,
             MC => Ns::Mc,
+            VML => Ns::V,
             _ => Ns::Other,
         },
         // Undeclared prefixes: trust the conventional ones.
         ResolveResult::Unknown(p) if p == "w" => Ns::W,
         ResolveResult::Unknown(p) if p == "mc" => Ns::Mc,
+        ResolveResult::Unknown(p) if p == "v" => Ns::V,
         _ => Ns::Other,
     }
 }
@@ -195,7 +200,9 @@ impl Tree {
                     for attr in e.attributes().with_checks(false).flatten() {
                         let key = attr.key.local_name();
                         let key: &str = key.as_ref();
-                        if !KEPT_ATTRIBUTES.contains(&key) {
+                        // `v:textpath/@string`: a watermark's text.
+                        let watermark = ns == Ns::V && key == "string";
+                        if !KEPT_ATTRIBUTES.contains(&key) && !watermark {
                             continue;
                         }
                         let value = attr
