@@ -196,14 +196,14 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
-    // SARIF describes every rule in force, not only those that fired.
+    // SARIF describes every rule of the run, not only those that fired.
     let rule_infos: Vec<sarif::RuleInfo> = if args.format == Format::Sarif {
-        match run::load_config(options.config.as_ref())
-            .and_then(|c| run::load_policies(&options, &c))
-        {
-            Ok(set) => set.rules.iter().map(sarif::RuleInfo::from).collect(),
-            Err(e) => return fail(e),
-        }
+        outcome
+            .policies
+            .rules
+            .iter()
+            .map(sarif::RuleInfo::from)
+            .collect()
     } else {
         Vec::new()
     };
@@ -460,17 +460,17 @@ fn coverage(args: CoverageArgs) -> ExitCode {
         as_of: args.as_of,
         ..options(args.policy)
     };
-    let set = match run::load_config(options.config.as_ref())
-        .and_then(|c| run::load_policies(&options, &c))
-    {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let findings = if args.tests.is_empty() {
-        None
+    // With test fixtures, the run that checks them brings the policies too.
+    let (set, findings) = if args.tests.is_empty() {
+        match run::load_config(options.config.as_ref())
+            .and_then(|c| run::load_policies(&options, &c))
+        {
+            Ok(s) => (std::sync::Arc::new(s), None),
+            Err(e) => return fail(e),
+        }
     } else {
         match run::check(&options) {
-            Ok(o) => Some(o.findings),
+            Ok(o) => (o.policies, Some(o.findings)),
             Err(e) => return fail(e),
         }
     };

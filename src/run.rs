@@ -53,6 +53,8 @@ pub struct Outcome {
     /// Each checked file, with the kind it was recognised as and how it was read.
     pub files: Vec<FileReport>,
     pub as_of: NaiveDate,
+    /// The policies the run applied (for reports that describe every rule).
+    pub policies: Arc<PolicySet>,
 }
 
 /// What was made of one file (for `--verbose`).
@@ -354,6 +356,7 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         files_checked: walked.files.len(),
         files,
         as_of,
+        policies,
     })
 }
 

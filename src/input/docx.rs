@@ -54,11 +54,11 @@ use std::sync::Arc;
 
 use crate::input::ReadError;
 use crate::input::text::{
-    HeadingDraft, StyleLevels, build_headings, is_stamp_line, label_parts, rank_to_level,
-    sentence_like, title_choice,
+    HeadingDraft, StyleLevels, build_headings, is_stamp_line, label_at, label_parts, rank_to_level,
+    sentence_like, spanned, title_choice,
 };
-use crate::model::normalize::{NumberingStyle, is_toc_entry, normalize_label, numbering_prefix};
-use crate::model::{Document, Format, Label, Line, LineKind, Spanned, Table};
+use crate::model::normalize::{NumberingStyle, is_toc_entry, numbering_prefix};
+use crate::model::{Document, Format, Line, LineKind, Spanned, Table};
 use crate::source::{SourceFile, Span};
 
 use body::{Block, Para, Row, Walker};
@@ -588,13 +588,6 @@ fn bullet_len(s: &str) -> usize {
     }
 }
 
-fn spanned(text: &str, span: Span) -> Spanned {
-    Spanned {
-        text: text.get(span.range()).unwrap_or("").to_string(),
-        span,
-    }
-}
-
 /// Everything read from the package, ready to be laid out.
 struct Parts {
     blocks: Vec<Block>,
@@ -910,24 +903,8 @@ fn assemble(name: &str, parts: Parts) -> (Document, Vec<DocxComment>) {
                 if p.role == Role::Title {
                     continue;
                 }
-                if let Some(parts) = label_parts(body_text) {
-                    let base = p.span.start + bullet;
-                    let key = spanned(
-                        text,
-                        Span::new(base + parts.key.start, base + parts.key.end),
-                    );
-                    labels.push(Label {
-                        normalized: normalize_label(&key.text),
-                        key,
-                        value: spanned(
-                            text,
-                            Span::new(base + parts.value.start, base + parts.value.end),
-                        ),
-                        line: Spanned {
-                            text: body_text.to_string(),
-                            span: p.span,
-                        },
-                    });
+                if let Some(label) = label_at(text, body_text, p.span.start + bullet, p.span) {
+                    labels.push(label);
                 }
             }
             BodyLine::Row(r) => {

@@ -395,7 +395,30 @@ fn tab_cells(text: &str, l: &RawLine) -> Option<Vec<Span>> {
     Some(cells)
 }
 
-fn spanned(text: &str, span: Span) -> Spanned {
+/// `body` as a labelled line (`预算：5 万元`), when it is one; `body` starts `base` bytes into
+/// `text`, and the whole line spans `line`.
+pub(crate) fn label_at(text: &str, body: &str, base: usize, line: Span) -> Option<Label> {
+    let parts = label_parts(body)?;
+    let key = spanned(
+        text,
+        Span::new(base + parts.key.start, base + parts.key.end),
+    );
+    Some(Label {
+        normalized: normalize_label(&key.text),
+        key,
+        value: spanned(
+            text,
+            Span::new(base + parts.value.start, base + parts.value.end),
+        ),
+        line: Spanned {
+            text: body.to_string(),
+            span: line,
+        },
+    })
+}
+
+/// The text of `span` in `text`, with its span.
+pub(crate) fn spanned(text: &str, span: Span) -> Spanned {
     Spanned {
         text: text.get(span.range()).unwrap_or("").to_string(),
         span,
@@ -662,24 +685,8 @@ pub fn read_text(name: &str, text: &str) -> Document {
                     span: l.span,
                     kind,
                 });
-                if let Some(parts) = label_parts(body) {
-                    let base = l.span.start + bullet;
-                    let key = spanned(
-                        text,
-                        Span::new(base + parts.key.start, base + parts.key.end),
-                    );
-                    labels.push(Label {
-                        normalized: normalize_label(&key.text),
-                        key,
-                        value: spanned(
-                            text,
-                            Span::new(base + parts.value.start, base + parts.value.end),
-                        ),
-                        line: Spanned {
-                            text: body.to_string(),
-                            span: l.span,
-                        },
-                    });
+                if let Some(label) = label_at(text, body, l.span.start + bullet, l.span) {
+                    labels.push(label);
                 }
             }
         }
