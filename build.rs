@@ -1,5 +1,5 @@
 //! Embeds the built-in policy pack (`policies/**/*.bylaw` and its word lists) in the binary,
-//! so an installed bylaw works anywhere.
+//! so an installed bylaw works anywhere. The pack's test cases (`policies/**/tests/`) stay out.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -35,6 +35,10 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
+            // `tests/` folders hold the pack's test cases (`bylaw test`), not the pack.
+            if path.file_name().is_some_and(|n| n == "tests") {
+                continue;
+            }
             println!("cargo:rerun-if-changed={}", path.display());
             collect(root, &path, files);
         } else if matches!(

@@ -10,8 +10,8 @@ cd "$scratch"
 git init -q
 git config user.email ci@example.com
 git config user.name ci
-cp "$repo/tests/fixtures/documents/d01-research-report/compliant-zh_市场调研报告.md" ok_调研报告.md
-cp "$repo/tests/fixtures/documents/d01-research-report/violating-missing-conclusion_调研报告.md" bad_调研报告.md
+cp "$repo/policies/tests/documents/d01-research-report/compliant-zh_市场调研报告.md" ok_调研报告.md
+cp "$repo/policies/tests/documents/d01-research-report/violating-missing-conclusion_调研报告.md" bad_调研报告.md
 git add ok_调研报告.md bad_调研报告.md
 
 echo "-- compliant file: expected to pass"

@@ -5,7 +5,8 @@
 //! - [`input`]: walk the paths, read each file into a [`model`] (documents, later records),
 //!   recognise its kind;
 //! - [`check`]: evaluate the rules over each model, yielding findings;
-//! - [`report`]: render findings (human via miette, JSON), masking personal data.
+//! - [`report`]: render findings (human via miette, JSON), masking personal data;
+//! - [`suite`]: `bylaw test`, the policy test cases that live beside the policies.
 //!
 //! The library never prints; `main.rs` turns a run into output and an exit code.
 
@@ -17,3 +18,4 @@ pub mod policy;
 pub mod report;
 pub mod run;
 pub mod source;
+pub mod suite;

@@ -13,6 +13,7 @@ use bylaw::policy::ast::Severity;
 use bylaw::report::finding::Summary;
 use bylaw::report::{RenderOptions, baseline, github, human, json, junit, sarif};
 use bylaw::run::{self, Options, RunError};
+use bylaw::suite;
 
 #[derive(Parser)]
 #[command(
@@ -36,14 +37,36 @@ enum Command {
     /// Show, for every clause, the rules that enforce it and the test files that exercise
     /// them, or why it is declared not checkable.
     Coverage(CoverageArgs),
+    /// Run the policy test cases under PATH (files in `tests` folders, annotated with
+    /// `bylaw-expect` or a `FILE.expect.toml` sidecar).
+    Test(TestArgs),
     /// Write a commented bylaw.toml in the current directory.
     Init,
 }
 
 #[derive(clap::Args)]
+struct TestArgs {
+    /// Policy folders whose `tests` folders hold the cases, or test folders (default:
+    /// `policies/`).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Fail unless every rule has a passing violating case and a passing compliant case.
+    #[arg(long)]
+    require_cases: bool,
+    /// Show personal data in the report unmasked.
+    #[arg(long)]
+    show_values: bool,
+}
+
+#[derive(clap::Args)]
 struct CoverageArgs {
-    /// Test fixtures to run the rules on (files or directories); a rule is tested when it
-    /// reports a finding in one of them.
+    /// Where the tests are: policy folders with `tests` folders of annotated cases (a rule is
+    /// tested when a passing case expects it), or folders of plain fixtures (a rule is tested
+    /// when it reports a finding on one of them).
     tests: Vec<PathBuf>,
     #[command(flatten)]
     policy: PolicyArgs,
@@ -172,6 +195,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
         Command::Coverage(args) => coverage(args),
+        Command::Test(args) => test(args),
         Command::Init => init(),
     }
 }
@@ -460,21 +484,46 @@ fn coverage(args: CoverageArgs) -> ExitCode {
         as_of: args.as_of,
         ..options(args.policy)
     };
-    // With test fixtures, the run that checks them brings the policies too.
-    let (set, findings) = if args.tests.is_empty() {
+    let has_cases = args.tests.iter().any(|p| suite::has_cases(p));
+    // The run over the tests brings the policies too.
+    let (set, exercised) = if args.tests.is_empty() {
         match run::load_config(options.config.as_ref())
             .and_then(|c| run::load_policies(&options, &c))
         {
             Ok(s) => (std::sync::Arc::new(s), None),
             Err(e) => return fail(e),
         }
+    } else if has_cases {
+        let suite_options = suite::SuiteOptions {
+            paths: args.tests.clone(),
+            policies: options.policies.clone(),
+            no_builtin: options.no_builtin,
+            config: options.config.clone(),
+        };
+        match suite::run(&suite_options) {
+            Ok(o) => {
+                let pairs = o.exercised();
+                match o.policies {
+                    Some(p) => (p, Some(pairs)),
+                    None => return fail(RunError::Usage("no policies were run".into())),
+                }
+            }
+            Err(e) => return suite_fail(e),
+        }
     } else {
         match run::check(&options) {
-            Ok(o) => (o.policies, Some(o.findings)),
+            Ok(o) => {
+                let pairs = o
+                    .findings
+                    .iter()
+                    .map(|f| (f.rule.clone(), f.file.clone()))
+                    .collect();
+                (o.policies, Some(pairs))
+            }
             Err(e) => return fail(e),
         }
     };
-    let cov = bylaw::report::coverage::of(&set, findings.as_deref());
+    let cov = bylaw::report::coverage::of(&set, exercised.as_deref());
     let text = match args.format {
         ListFormat::Human => bylaw::report::coverage::render(&cov),
         ListFormat::Json => serde_json::to_string_pretty(&cov).unwrap_or_default() + "\n",
@@ -490,6 +539,54 @@ fn coverage(args: CoverageArgs) -> ExitCode {
             ExitCode::from(1)
         }
         _ => ExitCode::SUCCESS,
+    }
+}
+
+fn test(args: TestArgs) -> ExitCode {
+    let options = suite::SuiteOptions {
+        paths: args.paths,
+        policies: args.policy.policies,
+        no_builtin: args.policy.no_builtin,
+        config: args.policy.config,
+    };
+    let outcome = match suite::run(&options) {
+        Ok(o) => o,
+        Err(e) => return suite_fail(e),
+    };
+    let opts = RenderOptions {
+        show_values: args.show_values,
+        ..RenderOptions::default()
+    };
+    let gaps = suite::report::Gaps::of(&outcome);
+    let _ = std::io::stdout().write_all(suite::report::render(&outcome, &gaps, &opts).as_bytes());
+    if let Some(path) = &args.junit
+        && let Err(e) = std::fs::write(path, suite::report::render_junit(&outcome, &opts))
+    {
+        return fail(RunError::Usage(format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            bylaw::input::io_reason(&e)
+        )));
+    }
+    let failed = outcome.count(suite::Status::Fail) > 0;
+    if args.require_cases && !gaps.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: --require-cases: some rules lack a passing violating or compliant case (listed above)"
+        );
+        return ExitCode::from(1);
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn suite_fail(e: suite::SuiteError) -> ExitCode {
+    match e {
+        suite::SuiteError::Run(e) => fail(e),
+        suite::SuiteError::NoCases(msg) => fail(RunError::Usage(msg)),
     }
 }
 

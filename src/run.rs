@@ -41,6 +41,9 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
     /// Check only files changed since this git revision (`--changed-since`).
     pub changed_since: Option<String>,
+    /// A directory laid out like the built-in pack (`bylaw test policies/`): its `.bylaw` files
+    /// replace the built-in files of the same relative name, and the others are added.
+    pub pack_dir: Option<PathBuf>,
 }
 
 /// The outcome of a run.
@@ -96,7 +99,13 @@ pub fn load_policies(options: &Options, config: &Config) -> Result<PolicySet, Ru
     } else {
         policy::builtin_sources()
     };
-    for p in &options.policies {
+    if let Some(dir) = &options.pack_dir {
+        sources.retain(|s| match &s.name.strip_prefix(policy::BUILTIN_PREFIX) {
+            Some(rel) => !dir.join(rel).is_file(),
+            None => true,
+        });
+    }
+    for p in options.pack_dir.iter().chain(&options.policies) {
         let found = policy::sources_from_path(p).map_err(|e| {
             RunError::Usage(format!(
                 "cannot read policies at `{}`: {}",

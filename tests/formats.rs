@@ -17,7 +17,7 @@ use bylaw::report::{RenderOptions, github, junit, sarif};
 use bylaw::run::{self, Options, Outcome};
 use bylaw::source::{SourceFile, Span};
 
-const D01: &str = "tests/fixtures/documents/d01-research-report";
+const D01: &str = "policies/tests/documents/d01-research-report";
 const FORMATS: &str = "tests/fixtures/records/formats";
 
 fn as_of() -> chrono::NaiveDate {
@@ -457,7 +457,7 @@ fn junit_test_cases_follow_the_exit_code() {
         .expect("a test case for the out-of-order report");
     assert!(case.trim_end().ends_with("/>"), "{case}");
     assert!(xml.contains(&format!(
-        "{D01}/{out_of_order}: warning: 1:3 [4.1.5] the conclusion"
+        "{D01}/{out_of_order}: warning: 2:3 [4.1.5] the conclusion"
     )));
 
     let crafted = crafted();

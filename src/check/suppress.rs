@@ -109,14 +109,23 @@ pub enum DirectiveKind {
     Disable,
     Enable,
     DisableFile,
+    /// `bylaw test`: the rule must report a finding here (see [`crate::suite`]).
+    Expect,
+    /// `bylaw test`: the rule should report a finding here but does not yet (known failing).
+    ExpectTodo,
+    /// `bylaw test`: the rule reports a finding here that it should not (known failing).
+    FalsePositive,
 }
 
-const KINDS: [DirectiveKind; 5] = [
+const KINDS: [DirectiveKind; 8] = [
     DirectiveKind::DisableNextLine,
     DirectiveKind::DisableLine,
     DirectiveKind::Disable,
     DirectiveKind::Enable,
     DirectiveKind::DisableFile,
+    DirectiveKind::Expect,
+    DirectiveKind::ExpectTodo,
+    DirectiveKind::FalsePositive,
 ];
 
 impl DirectiveKind {
@@ -128,7 +137,18 @@ impl DirectiveKind {
             DirectiveKind::Disable => "bylaw-disable",
             DirectiveKind::Enable => "bylaw-enable",
             DirectiveKind::DisableFile => "bylaw-disable-file",
+            DirectiveKind::Expect => "bylaw-expect",
+            DirectiveKind::ExpectTodo => "bylaw-expect-todo",
+            DirectiveKind::FalsePositive => "bylaw-false-positive",
         }
+    }
+
+    /// A test expectation for `bylaw test`, not a suppression: it suppresses nothing.
+    pub fn is_expectation(self) -> bool {
+        matches!(
+            self,
+            DirectiveKind::Expect | DirectiveKind::ExpectTodo | DirectiveKind::FalsePositive
+        )
     }
 
     fn from_keyword(s: &str) -> Option<DirectiveKind> {
@@ -223,6 +243,8 @@ fn parse_directive(body: &str) -> Option<Parsed> {
         return None;
     }
     let (keyword, rest) = text.split_once(' ').unwrap_or((text.as_str(), ""));
+    // `bylaw-expect: RULE` reads as well as `bylaw-expect RULE`.
+    let keyword = keyword.strip_suffix([':', '：']).unwrap_or(keyword);
     let mut p = Parsed {
         kind: DirectiveKind::from_keyword(keyword),
         text: text.clone(),
@@ -344,6 +366,8 @@ struct Raw {
     last_line: usize,
     /// The line `bylaw-disable-next-line` covers.
     next_line: Option<usize>,
+    /// Whether the directive stands on lines of its own (else it shares its line with text).
+    own_line: bool,
     span: Option<Span>,
     parsed: Parsed,
 }
@@ -392,6 +416,7 @@ pub fn scan_text(source: &Arc<SourceFile>, markdown: bool) -> Vec<Suppression> {
                 first_line,
                 last_line,
                 next_line,
+                own_line: is_filler(source, first_line - 1, &spans),
                 span: Some(span),
                 parsed,
             }
@@ -509,6 +534,7 @@ pub fn from_docx_comments(file: &str, comments: &[DocxComment]) -> Vec<Suppressi
                 first_line: c.line,
                 last_line: c.line,
                 next_line: Some(c.line),
+                own_line: false,
                 span: None,
                 parsed,
             })
@@ -561,6 +587,18 @@ fn build(file: &str, source: Option<&Arc<SourceFile>>, raws: Vec<Raw>) -> Vec<Su
                 },
                 DirectiveKind::DisableFile => Scope::File,
                 DirectiveKind::Enable => Scope::Nothing,
+                // An expectation on a line of its own is about the next line, like
+                // `disable-next-line`; beside text, about its own line.
+                DirectiveKind::Expect
+                | DirectiveKind::ExpectTodo
+                | DirectiveKind::FalsePositive => match (raw.own_line, raw.next_line) {
+                    (false, _) => Scope::Lines {
+                        first: raw.first_line,
+                        last: raw.first_line,
+                    },
+                    (true, Some(n)) => Scope::Lines { first: n, last: n },
+                    (true, None) => Scope::Nothing,
+                },
             };
             if kind == DirectiveKind::Enable {
                 let all = p.rules.is_empty() || p.rules.iter().any(|r| r == "*");
@@ -988,7 +1026,10 @@ pub fn apply(
             ));
             continue;
         }
-        let Some(kind) = s.kind.filter(|k| *k != DirectiveKind::Enable) else {
+        let Some(kind) = s
+            .kind
+            .filter(|k| *k != DirectiveKind::Enable && !k.is_expectation())
+        else {
             continue;
         };
         let rules = s

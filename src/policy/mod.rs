@@ -127,13 +127,16 @@ impl Globals for Constants<'_> {
 /// The pseudo-kind that makes a rule apply to every document.
 pub const ANY_DOCUMENT: &str = "document";
 
+/// How the built-in pack's files are named in diagnostics: `<builtin>/documents/research.bylaw`.
+pub const BUILTIN_PREFIX: &str = "<builtin>/";
+
 /// The built-in pack's policy files.
 pub fn builtin_sources() -> Vec<PolicySource> {
     builtin::FILES
         .iter()
         .filter(|(name, _)| name.ends_with(".bylaw"))
         .map(|(name, text)| PolicySource {
-            name: format!("<builtin>/{name}"),
+            name: format!("{BUILTIN_PREFIX}{name}"),
             text: text.to_string(),
             base: Base::Builtin(
                 name.rsplit_once('/')

@@ -1,24 +1,26 @@
 //! Clause coverage: for every clause of the registry, which rules enforce it and how many test
-//! files exercise them — or the reason it is declared not checkable. A clause neither
+//! cases exercise them — or the reason it is declared not checkable. A clause neither
 //! enforced nor declared is "not covered": forgotten, not waived.
+//!
+//! A rule is exercised by a test case that shows it reporting: a passing `bylaw test` case
+//! that expects it, or (for a folder of plain fixtures) a file on which it reports.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::finding::Finding;
 use crate::policy::PolicySet;
 
 #[derive(Debug, Serialize)]
 pub struct ClauseCoverage {
     pub clause: String,
     pub title: String,
-    /// `enforced`, `untested` (enforced, but no test file triggers its rules),
+    /// `enforced`, `untested` (enforced, but no test case shows its rules reporting),
     /// `not-checkable`, or `not-covered`.
     pub status: &'static str,
     pub rules: Vec<String>,
-    /// Test files in which one of the rules reports a finding.
-    pub test_files: usize,
+    /// Test cases in which one of the rules reports a finding.
+    pub test_cases: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -30,16 +32,17 @@ pub struct Coverage {
     pub percent: f64,
 }
 
-/// Coverage of a policy set. `test_findings`: the findings of a run over test fixtures, or
-/// `None` when no fixtures were given (then an enforced clause counts as covered).
-pub fn of(set: &PolicySet, test_findings: Option<&[Finding]>) -> Coverage {
+/// Coverage of a policy set. `exercised`: (rule, test case) pairs, each a case that shows the
+/// rule reporting, or `None` when no tests were given (then an enforced clause counts as
+/// covered).
+pub fn of(set: &PolicySet, exercised: Option<&[(String, String)]>) -> Coverage {
     let mut files_per_rule: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    if let Some(findings) = test_findings {
-        for f in findings {
+    if let Some(pairs) = exercised {
+        for (rule, case) in pairs {
             files_per_rule
-                .entry(f.rule.as_str())
+                .entry(rule.as_str())
                 .or_default()
-                .insert(f.file.as_str());
+                .insert(case.as_str());
         }
     }
     let mut clauses = Vec::new();
@@ -64,7 +67,7 @@ pub fn of(set: &PolicySet, test_findings: Option<&[Finding]>) -> Coverage {
         let status = match (&reason, rules.is_empty()) {
             (Some(_), _) => "not-checkable",
             (None, true) => "not-covered",
-            (None, false) if test_findings.is_some() && test_files.is_empty() => "untested",
+            (None, false) if exercised.is_some() && test_files.is_empty() => "untested",
             (None, false) => "enforced",
         };
         clauses.push(ClauseCoverage {
@@ -72,7 +75,7 @@ pub fn of(set: &PolicySet, test_findings: Option<&[Finding]>) -> Coverage {
             title: title.clone(),
             status,
             rules,
-            test_files: test_files.len(),
+            test_cases: test_files.len(),
             reason,
         });
     }
@@ -101,7 +104,7 @@ pub fn render(c: &Coverage) -> String {
         let detail = match cl.status {
             "not-checkable" => format!("not checkable: {}", cl.reason.as_deref().unwrap_or("")),
             "not-covered" => "NOT COVERED: no rule, and not declared `not checkable`".to_string(),
-            _ => format!("{} ({} test file(s))", cl.rules.join(", "), cl.test_files),
+            _ => format!("{} ({} test case(s))", cl.rules.join(", "), cl.test_cases),
         };
         out.push_str(&format!("{:<7} {:<14} {}\n", cl.clause, cl.status, detail));
     }

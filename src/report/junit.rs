@@ -184,7 +184,7 @@ fn rule_types(found: &[&Finding]) -> String {
 
 /// One finding as a line: `line:col [clauses] message (rule)`, the position left out for a
 /// finding about the whole file, the cell added for a spreadsheet or a Word table.
-fn line(f: &Finding, opts: &RenderOptions) -> String {
+pub(crate) fn line(f: &Finding, opts: &RenderOptions) -> String {
     let mut s = String::new();
     if super::sarif::has_location(f) {
         let loc = f.location();
@@ -211,13 +211,13 @@ pub(crate) fn place(f: &Finding) -> Option<String> {
 }
 
 /// Text content, escaped.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     escape(s, false)
 }
 
 /// An attribute value, escaped (line breaks and tabs as character references, so they
 /// survive attribute-value normalisation).
-fn attr(s: &str) -> String {
+pub(crate) fn attr(s: &str) -> String {
     escape(s, true)
 }
 
