@@ -267,6 +267,17 @@ fn suite_errors_exit_2() {
     );
     let (out, _) = run(dir.path(), &["test", "rules"], 1);
     assert!(out.contains("the expectations cannot be read"), "{out}");
+    // A misspelt rule id is named, with a suggestion.
+    write(
+        dir.path(),
+        "rules/tests/a_调研报告.md.expect.toml",
+        "[[expect]]\nrule = \"research-report/missing-prat\"\n",
+    );
+    let (out, _) = run(dir.path(), &["test", "rules"], 1);
+    assert!(
+        out.contains("`research-report/missing-prat` is not a rule of the policies under test (did you mean `research-report/missing-part`?)"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -464,6 +464,22 @@ mod tests {
     }
 
     #[test]
+    fn word_review_comments_expect_on_their_paragraph() {
+        let comment = crate::input::docx::DocxComment {
+            line: 7,
+            span: crate::source::Span::new(0, 0),
+            id: "1".into(),
+            author: "QA".into(),
+            text: "bylaw-expect ad-copy/absolute-term*2".into(),
+        };
+        let directives = crate::check::suppress::from_docx_comments("x.docx", &[comment]);
+        let found = from_directives(&directives).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].place.line, Some(7));
+        assert_eq!(found[0].count, 2);
+    }
+
+    #[test]
     fn known_failing_directives_need_a_reason() {
         let src =
             crate::source::SourceFile::new("x.md", "<!-- bylaw-expect-todo a/x -->\n# Title\n");

@@ -192,10 +192,16 @@ pub fn run(options: &SuiteOptions) -> Result<SuiteOutcome, SuiteError> {
                 .iter()
                 .map(|r| (r.file.as_str(), r.kind.clone()))
                 .collect();
+            let rule_ids: Vec<&str> = outcome
+                .policies
+                .rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect();
             for file in &files {
                 let findings = by_file.remove(&file.display).unwrap_or_default();
                 let kind = kinds.get(file.display.as_str()).cloned().flatten();
-                cases.push(judge(file, kind, findings));
+                cases.push(judge(file, kind, findings, &rule_ids));
             }
             // Findings about files that are not cases (a folder that could not be read).
             for (file, findings) in by_file {
@@ -251,8 +257,8 @@ fn tested_rules(set: Option<&PolicySet>, roots: &[PathBuf]) -> BTreeSet<String> 
 }
 
 /// Hold one case's findings against its expectations.
-fn judge(file: &CaseFile, kind: Option<String>, findings: Vec<Finding>) -> Case {
-    let (expectations, error) = match expectations_of(file) {
+fn judge(file: &CaseFile, kind: Option<String>, findings: Vec<Finding>, rules: &[&str]) -> Case {
+    let (expectations, error) = match expectations_of(file).and_then(|e| known_rules(e, rules)) {
         Ok(e) => (e, None),
         Err(ExpectationError(e)) => (Vec::new(), Some(e)),
     };
@@ -276,6 +282,26 @@ fn judge(file: &CaseFile, kind: Option<String>, findings: Vec<Finding>) -> Case 
             .map(|e| e.rule.clone())
             .collect(),
     }
+}
+
+/// Refuse expectations of rules that do not exist (a typo would otherwise read as a rule that
+/// stays silent).
+fn known_rules(
+    expectations: Vec<Expectation>,
+    rules: &[&str],
+) -> Result<Vec<Expectation>, ExpectationError> {
+    for e in &expectations {
+        if !e.rule.starts_with("bylaw/") && !rules.contains(&e.rule.as_str()) {
+            let hint = crate::policy::errors::did_you_mean(&e.rule, rules.iter().copied())
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            return Err(ExpectationError(format!(
+                "`{}` is not a rule of the policies under test{hint}",
+                e.rule
+            )));
+        }
+    }
+    Ok(expectations)
 }
 
 /// A case's expectations: its directives (Markdown, text, Word review comments) and its
