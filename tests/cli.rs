@@ -3,22 +3,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn bylaw() -> Command {
-    let mut cmd = Command::cargo_bin("bylaw").expect("binary built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
+mod common;
+use common::{bylaw, write};
 
 const COMPLIANT_REPORT: &str = "# 2026年咖啡市场调研报告\n\n【内部资料】仅限市场部使用\n\n## 一、引言\n背景。\n\n## 二、调研方法\n问卷。\n\n## 三、结果分析\n数据。\n\n## 四、结论\n结论。\n\n## 五、建议\n建议。\n";
 

@@ -4,22 +4,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use bylaw::suite::{self, Status, SuiteOptions};
 
-fn bylaw() -> Command {
-    let mut cmd = Command::cargo_bin("bylaw").expect("binary built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
+mod common;
+use common::{bylaw, write};
 
 /// Run `bylaw ARGS` in `dir`, expect exit `code`, and return stdout and stderr.
 fn run(dir: &Path, args: &[&str], code: i32) -> (String, String) {
