@@ -516,7 +516,11 @@ fn coverage(args: CoverageArgs) -> ExitCode {
                 let pairs = o
                     .findings
                     .iter()
-                    .map(|f| (f.rule.clone(), f.file.clone()))
+                    .map(|f| suite::Exercised {
+                        rule: f.rule.clone(),
+                        clauses: f.clauses.clone(),
+                        case: f.file.clone(),
+                    })
                     .collect();
                 (o.policies, Some(pairs))
             }

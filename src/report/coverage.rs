@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::policy::PolicySet;
+use crate::suite::Exercised;
 
 #[derive(Debug, Serialize)]
 pub struct ClauseCoverage {
@@ -32,17 +33,18 @@ pub struct Coverage {
     pub percent: f64,
 }
 
-/// Coverage of a policy set. `exercised`: (rule, test case) pairs, each a case that shows the
-/// rule reporting, or `None` when no tests were given (then an enforced clause counts as
-/// covered).
-pub fn of(set: &PolicySet, exercised: Option<&[(String, String)]>) -> Coverage {
-    let mut files_per_rule: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    if let Some(pairs) = exercised {
-        for (rule, case) in pairs {
-            files_per_rule
-                .entry(rule.as_str())
+/// Coverage of a policy set. `exercised`: the test cases in which a rule reports a finding
+/// and the clauses that finding cites, or `None` when no tests were given (then an enforced
+/// clause counts as covered). A case exercises a clause only through findings that cite it:
+/// a missing peer score (5.3.3) does not test the self score (5.3.1).
+pub fn of(set: &PolicySet, exercised: Option<&[Exercised]>) -> Coverage {
+    let mut cases_per_clause: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in exercised.into_iter().flatten() {
+        for clause in &e.clauses {
+            cases_per_clause
+                .entry(clause.as_str())
                 .or_default()
-                .insert(case.as_str());
+                .insert(e.case.as_str());
         }
     }
     let mut clauses = Vec::new();
@@ -53,21 +55,12 @@ pub fn of(set: &PolicySet, exercised: Option<&[(String, String)]>) -> Coverage {
             .filter(|r| r.clauses.contains(id))
             .map(|r| r.id.clone())
             .collect();
-        let test_files: BTreeSet<&str> = rules
-            .iter()
-            .flat_map(|r| {
-                files_per_rule
-                    .get(r.as_str())
-                    .into_iter()
-                    .flatten()
-                    .copied()
-            })
-            .collect();
+        let test_files = cases_per_clause.get(id.as_str()).map_or(0, BTreeSet::len);
         let reason = set.not_checkable.get(id).cloned();
         let status = match (&reason, rules.is_empty()) {
             (Some(_), _) => "not-checkable",
             (None, true) => "not-covered",
-            (None, false) if exercised.is_some() && test_files.is_empty() => "untested",
+            (None, false) if exercised.is_some() && test_files == 0 => "untested",
             (None, false) => "enforced",
         };
         clauses.push(ClauseCoverage {
@@ -75,7 +68,7 @@ pub fn of(set: &PolicySet, exercised: Option<&[(String, String)]>) -> Coverage {
             title: title.clone(),
             status,
             rules,
-            test_cases: test_files.len(),
+            test_cases: test_files,
             reason,
         });
     }

@@ -293,6 +293,8 @@ pub struct Verdict {
     pub stale: Vec<String>,
     /// Known-failing markers still failing as known.
     pub known: Vec<String>,
+    /// The findings that met expectations: (rule, the clauses they cite).
+    pub met: Vec<(String, Vec<String>)>,
 }
 
 impl Verdict {
@@ -317,8 +319,11 @@ pub fn compare(findings: Vec<Finding>, expectations: &[Expectation]) -> Verdict 
             if slot
                 .as_ref()
                 .is_some_and(|f| f.rule == e.rule && e.place.matches(f))
+                && let Some(f) = slot.take()
             {
-                *slot = None;
+                if e.mode == Mode::Expect {
+                    verdict.met.push((f.rule, f.clauses));
+                }
                 taken += 1;
             }
         }

@@ -84,13 +84,19 @@ impl SuiteOutcome {
         self.cases.iter().filter(|c| c.status == status).count()
     }
 
-    /// (rule, case) for every passing case that shows a rule reporting: what clause coverage
-    /// counts.
-    pub fn exercised(&self) -> Vec<(String, String)> {
+    /// What clause coverage counts: for every passing case, the expected findings it shows
+    /// (rule, the clauses they cite, case).
+    pub fn exercised(&self) -> Vec<Exercised> {
         self.cases
             .iter()
             .filter(|c| c.status != Status::Fail)
-            .flat_map(|c| c.expected_rules.iter().map(|r| (r.clone(), c.file.clone())))
+            .flat_map(|c| {
+                c.verdict.met.iter().map(|(rule, clauses)| Exercised {
+                    rule: rule.clone(),
+                    clauses: clauses.clone(),
+                    case: c.file.clone(),
+                })
+            })
             .collect()
     }
 
@@ -128,6 +134,14 @@ impl SuiteOutcome {
         }
         out
     }
+}
+
+/// A test case in which a rule reported a finding citing these clauses.
+#[derive(Debug, Clone)]
+pub struct Exercised {
+    pub rule: String,
+    pub clauses: Vec<String>,
+    pub case: String,
 }
 
 /// Why a suite could not run.

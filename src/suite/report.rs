@@ -57,6 +57,7 @@ fn details(case: &Case, opts: &RenderOptions) -> Vec<String> {
         unexpected,
         stale,
         known,
+        ..
     } = &case.verdict;
     if !missing.is_empty() {
         out.push("expected, not reported:".into());
