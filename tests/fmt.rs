@@ -321,6 +321,10 @@ fn check_exits_1_with_a_diff_and_writes_nothing() {
     assert!(out.contains("\n-let a=[1,2]\n"), "{out}");
     assert!(out.contains("\n+let a = [1, 2]\n"), "{out}");
     assert!(!out.contains("clean.bylaw"), "{out}");
+    assert!(
+        out.ends_with("1 file would be reformatted: run `bylaw fmt`\n"),
+        "{out}"
+    );
     assert_eq!(read(&messy), MESSY);
     assert_eq!(read(&clean), CLEAN);
 }

@@ -27,7 +27,9 @@
 //!   statement's expression;
 //! - a list, map or argument list that fits on the rest of its line stays on one line;
 //!   otherwise its elements are filled, as many per line as fit, aligned after the opening
-//!   bracket (a single argument stays hugged by its parentheses). A map written with a line
+//!   bracket (a single argument stays hugged by its parentheses); when that bracket stands in
+//!   the right half of the line, wrapping would only build a narrow column, so the line is
+//!   left long, like a line with a long string. A map written with a line
 //!   break after its `{`, or any list, map or argument list holding a comment, is laid out one
 //!   element per line with a trailing comma; map values are then aligned after the longest
 //!   key;
@@ -369,24 +371,36 @@ impl<'s, 'c> Printer<'s, 'c> {
         self.no_blank = m.no_blank;
     }
 
+    /// Print with `f` all on one line if that fits, leaving `extra` columns after it;
+    /// otherwise undo it and say so. A comment ends its line, so it never fits.
+    fn try_one_line(
+        &mut self,
+        extra: usize,
+        f: impl FnOnce(&mut Self) -> Res,
+    ) -> Result<bool, String> {
+        let m = self.mark();
+        let was_flat = self.flat;
+        self.flat = true;
+        let tried = f(self);
+        self.flat = was_flat;
+        tried?;
+        if self.next == m.next && !self.out[m.len..].contains('\n') && self.col + extra <= WIDTH {
+            Ok(true)
+        } else {
+            self.reset(&m);
+            Ok(false)
+        }
+    }
+
     /// Print with `f` on one line if that fits (leaving `extra` columns after it), else as `f`
     /// lays it out over several lines.
     fn one_line_or_more(&mut self, extra: usize, f: impl Fn(&mut Self) -> Res) -> Res {
         if self.flat {
             return f(self);
         }
-        let m = self.mark();
-        self.flat = true;
-        let tried = f(self);
-        self.flat = false;
-        if tried.is_ok()
-            && self.next == m.next
-            && !self.out[m.len..].contains('\n')
-            && self.col + extra <= WIDTH
-        {
+        if self.try_one_line(extra, &f)? {
             return Ok(());
         }
-        self.reset(&m);
         f(self)
     }
 
@@ -542,7 +556,7 @@ impl<'s, 'c> Printer<'s, 'c> {
             match item.as_rule() {
                 Rule::clause_decl => self.clause(item, id_widths[i])?,
                 Rule::kind_decl => self.kind(item)?,
-                Rule::let_decl | Rule::let_stmt => self.let_(item)?,
+                Rule::let_decl => self.let_(item)?,
                 Rule::param_decl => self.param(item)?,
                 Rule::rule_decl => self.rule(item)?,
                 other => return Err(format!("unexpected {other:?} at the top level")),
@@ -1016,23 +1030,12 @@ impl<'s, 'c> Printer<'s, 'c> {
         if items.is_empty() && !commented {
             return self.lit(Sep::None, close);
         }
-        // All on one line.
-        let m = self.mark();
-        let was_flat = self.flat;
-        self.flat = true;
-        let tried = self.seq_flat(kind, items, close);
-        self.flat = was_flat;
-        if was_flat {
-            return tried;
+        if self.flat {
+            return self.seq_flat(kind, items, close);
         }
-        if tried.is_ok()
-            && self.next == m.next
-            && !self.out[m.len..].contains('\n')
-            && self.col <= WIDTH
-        {
+        if self.try_one_line(0, |p| p.seq_flat(kind, items, close))? {
             return Ok(());
         }
-        self.reset(&m);
         let block = commented
             || (kind == Seq::Map
                 && items
@@ -1076,18 +1079,9 @@ impl<'s, 'c> Printer<'s, 'c> {
                 continue;
             }
             self.lit(Sep::None, ",")?;
-            let m = self.mark();
-            self.flat = true;
-            let tried = self.element(SPACE, kind, item, 0);
-            self.flat = false;
-            if tried.is_ok()
-                && self.next == m.next
-                && !self.out[m.len..].contains('\n')
-                && self.col + extra <= WIDTH
-            {
+            if self.try_one_line(extra, |p| p.element(SPACE, kind, item, 0))? {
                 continue;
             }
-            self.reset(&m);
             let sep = if wrap { Sep::Break } else { SPACE };
             self.one_line_or_more(extra, |p| p.element(sep, kind, item, 0))?;
         }
@@ -1122,7 +1116,7 @@ impl<'s, 'c> Printer<'s, 'c> {
                 _ => 0,
             };
             self.one_line_or_more(1, |p| p.element(Sep::None, kind, item, pad))?;
-            if !self.skip_lit_printed(",")? {
+            if !self.lit_if_next(",")? {
                 self.write(",");
             }
         }
@@ -1136,7 +1130,7 @@ impl<'s, 'c> Printer<'s, 'c> {
     }
 
     /// Print the literal if it comes next; whether it did.
-    fn skip_lit_printed(&mut self, text: &str) -> Result<bool, String> {
+    fn lit_if_next(&mut self, text: &str) -> Result<bool, String> {
         if self.find(text).is_ok() {
             self.lit(Sep::None, text)?;
             Ok(true)
@@ -1254,6 +1248,16 @@ pub fn format_paths(paths: &[std::path::PathBuf], check: bool) -> Outcome {
                     .push_str(&format!("reformatted {}\n", source.name));
             }
         }
+    }
+    if check && outcome.changed > 0 {
+        outcome.report.push_str(&format!(
+            "{} would be reformatted: run `bylaw fmt`\n",
+            if outcome.changed == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{} files", outcome.changed)
+            }
+        ));
     }
     outcome
 }
