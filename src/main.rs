@@ -42,6 +42,21 @@ enum Command {
     Test(TestArgs),
     /// Write a commented bylaw.toml in the current directory.
     Init,
+    /// Format policy files in the canonical layout, in place.
+    Fmt(FmtArgs),
+}
+
+#[derive(clap::Args)]
+struct FmtArgs {
+    /// Policy files or directories of `*.bylaw` files (default: `policies/` if it exists, else
+    /// the current directory).
+    paths: Vec<PathBuf>,
+    /// Write nothing: list the files that would change, with a diff, and exit 1 if any would.
+    #[arg(long)]
+    check: bool,
+    /// Format a policy read from standard input and write it to standard output.
+    #[arg(long, conflicts_with_all = ["check", "paths"])]
+    stdin: bool,
 }
 
 #[derive(clap::Args)]
@@ -197,6 +212,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage(args),
         Command::Test(args) => test(args),
         Command::Init => init(),
+        Command::Fmt(args) => format_policies(args),
     }
 }
 
@@ -612,6 +628,55 @@ fn init() -> ExitCode {
     }
     println!("wrote bylaw.toml: every setting is commented out; uncomment what you need");
     ExitCode::SUCCESS
+}
+
+fn format_policies(args: FmtArgs) -> ExitCode {
+    use bylaw::policy::format;
+    if args.stdin {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            let reason = bylaw::input::io_reason(&e);
+            return fail(RunError::Usage(format!(
+                "cannot read standard input: {reason}"
+            )));
+        }
+        return match format::format_named("<stdin>", &text) {
+            Ok(out) => {
+                let _ = std::io::stdout().write_all(out.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(format::FormatError::Syntax(errors)) => fail(RunError::Policy(errors)),
+            Err(e) => fail(RunError::Usage(e.to_string())),
+        };
+    }
+    let paths = if args.paths.is_empty() {
+        let policies = PathBuf::from("policies");
+        vec![if policies.is_dir() {
+            policies
+        } else {
+            PathBuf::from(".")
+        }]
+    } else {
+        args.paths
+    };
+    let outcome = format::format_paths(&paths, args.check);
+    let _ = std::io::stdout().write_all(outcome.report.as_bytes());
+    for problem in &outcome.problems {
+        let _ = writeln!(std::io::stderr(), "error: {problem}");
+    }
+    if !outcome.syntax.is_empty() {
+        let errors = bylaw::policy::errors::PolicyErrors {
+            errors: outcome.syntax,
+        };
+        return fail(RunError::Policy(errors));
+    }
+    if !outcome.problems.is_empty() {
+        ExitCode::from(2)
+    } else if args.check && outcome.changed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Report a run that could not start, and exit 2.

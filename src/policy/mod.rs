@@ -6,6 +6,7 @@
 pub mod ast;
 mod builtin;
 pub mod errors;
+pub mod format;
 mod grammar;
 mod lower;
 pub mod validate;
