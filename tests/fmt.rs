@@ -4,14 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use bylaw::policy::format::{self, FormatError};
 
-fn bylaw() -> Command {
-    let mut cmd = Command::cargo_bin("bylaw").expect("binary built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+mod common;
+use common::{bylaw, write};
 
 fn fmt(text: &str) -> String {
     format::format(text).unwrap_or_else(|e| panic!("{e}"))
@@ -293,15 +289,6 @@ fn syntax_errors_are_policy_errors() {
 
 const MESSY: &str = "clause 91.1   \"one\"\nlet a=[1,2]\nrule r/x{\nclauses 91.1\nseverity error\napplies to document\nmessage \"m\"\nreport\n}\n";
 const CLEAN: &str = "clause 91.1 \"one\"\nlet a = [1, 2]\n\nrule r/x {\n  clauses 91.1\n  severity error\n  applies to document\n  message \"m\"\n\n  report\n}\n";
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(&path, text).expect("write");
-    path
-}
 
 #[test]
 fn check_exits_1_with_a_diff_and_writes_nothing() {

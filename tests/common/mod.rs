@@ -1,6 +1,6 @@
 //! Helpers shared by the command-line test suites.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -11,11 +11,12 @@ pub fn bylaw() -> Command {
     cmd
 }
 
-/// Write `text` to `dir/name`, creating folders on the way.
-pub fn write(dir: &Path, name: &str, text: &str) {
+/// Write `text` to `dir/name`, creating folders on the way; the file's path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).expect("mkdir");
     }
-    std::fs::write(path, text).expect("write");
+    std::fs::write(&path, text).expect("write");
+    path
 }
