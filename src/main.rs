@@ -510,13 +510,7 @@ fn coverage(args: CoverageArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     } else if has_cases {
-        let suite_options = suite::SuiteOptions {
-            paths: args.tests.clone(),
-            policies: options.policies.clone(),
-            no_builtin: options.no_builtin,
-            config: options.config.clone(),
-        };
-        match suite::run(&suite_options) {
+        match suite::run(&suite::SuiteOptions::new(args.tests.clone(), &options)) {
             Ok(o) => {
                 let pairs = o.exercised();
                 match o.policies {
@@ -563,12 +557,7 @@ fn coverage(args: CoverageArgs) -> ExitCode {
 }
 
 fn test(args: TestArgs) -> ExitCode {
-    let options = suite::SuiteOptions {
-        paths: args.paths,
-        policies: args.policy.policies,
-        no_builtin: args.policy.no_builtin,
-        config: args.policy.config,
-    };
+    let options = suite::SuiteOptions::new(args.paths, &options(args.policy));
     let outcome = match suite::run(&options) {
         Ok(o) => o,
         Err(e) => return suite_fail(e),

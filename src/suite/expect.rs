@@ -60,9 +60,7 @@ impl Place {
         let record = f.record.as_ref();
         let same = |want: &Option<String>, got: Option<&str>| match want {
             None => true,
-            Some(w) => got.is_some_and(|g| {
-                fold_width(g.trim()).to_lowercase() == fold_width(w.trim()).to_lowercase()
-            }),
+            Some(w) => got.is_some_and(|g| fold_width(g.trim()) == fold_width(w.trim())),
         };
         self.line.is_none_or(|l| f.location().line == l)
             && self
