@@ -27,7 +27,7 @@ pub struct Reported {
 }
 
 /// Names visible to an expression: the policy's globals, then local bindings.
-pub trait Globals {
+pub trait Globals: Send + Sync {
     fn global(&self, name: &str) -> Option<&Value>;
 
     /// Documents of a kind seen in this run, for cross-source rules (`documents(kind)`).
@@ -37,7 +37,7 @@ pub trait Globals {
 }
 
 pub struct Evaluator<'g> {
-    globals: Arc<dyn Globals + 'g>,
+    globals: Arc<dyn Globals + Send + Sync + 'g>,
     /// Local bindings; names borrow from the policy's AST, so binding costs no allocation.
     locals: Vec<(&'g str, Value)>,
     /// The rule's default message, used by `report` without a message.
@@ -67,7 +67,7 @@ pub struct OutOfFuel;
 
 impl<'g> Evaluator<'g> {
     pub fn new(
-        globals: Arc<dyn Globals + 'g>,
+        globals: Arc<dyn Globals + Send + Sync + 'g>,
         default_message: Option<&'g StringLit>,
         help: Option<&'g StringLit>,
     ) -> Self {
@@ -541,7 +541,7 @@ impl<'g> Evaluator<'g> {
             BinOp::NotIn => Value::Bool(!contains(&r, &l)),
             BinOp::Contains => Value::Bool(contains(&l, &r)),
             BinOp::Matches => match (&r, l.as_text()) {
-                (Value::Regex(re), Some(t)) => Value::Bool(re.is_match(&t.value)),
+                (Value::Regex(re), Some(t)) => Value::Bool(re.regex().is_match(&t.value)),
                 _ => Value::Bool(false),
             },
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(op, &l, &r),

@@ -1496,7 +1496,8 @@ fn lines_of(v: &Value, set: LineSet) -> Value {
 fn search(pattern: &Value, text: &str, standalone: bool) -> Vec<Span> {
     let mut out = Vec::new();
     match pattern {
-        Value::Regex(re) => {
+        Value::Regex(pattern) => {
+            let re = pattern.regex();
             let mut at = 0;
             while at <= text.len() {
                 let Some(m) = re.find_at(text, at) else { break };

@@ -7,8 +7,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::policy::pattern::Pattern;
 use chrono::{NaiveDate, NaiveDateTime};
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use super::builtins::money::format_money;
@@ -86,7 +86,7 @@ pub enum Value {
     List(Arc<Vec<Value>>),
     /// An ordered map (insertion order is kept: policies iterate parts in the written order).
     Map(Arc<Vec<(Arc<str>, Value)>>),
-    Regex(Arc<Regex>),
+    Regex(Arc<Pattern>),
     Terms(Arc<TermMatcher>),
     Document(Arc<Document>),
     Part(Arc<Document>, PartRef),

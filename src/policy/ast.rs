@@ -219,11 +219,11 @@ pub enum ExprKind {
     Bool(bool),
     Number(rust_decimal::Decimal),
     String(String),
-    /// A pattern literal `/…/flags`, compiled when the policy is loaded (`None` if invalid).
+    /// A pattern literal `/…/flags`, checked when the policy is loaded (`None` if invalid).
     Regex {
         pattern: String,
         flags: String,
-        compiled: Option<Arc<regex::Regex>>,
+        compiled: Option<Arc<super::pattern::Pattern>>,
     },
     Ident(String),
     List(Vec<Expr>),

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use super::ast::*;
 use super::errors::PolicyError;
 use super::grammar::Rule;
+use super::pattern::Pattern;
 use crate::source::{SourceFile, Span};
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -512,23 +513,14 @@ impl<'s> Lowerer<'s> {
         Expr { kind, span }
     }
 
-    /// Compile a pattern literal, reporting the regex engine's reason when it is invalid.
-    fn compile_regex(
-        &mut self,
-        pattern: &str,
-        flags: &str,
-        span: Span,
-    ) -> Option<Arc<regex::Regex>> {
-        let mut builder = regex::RegexBuilder::new(pattern);
-        builder.size_limit(1 << 22);
+    /// Check a pattern literal, reporting the regex engine's reason when it is invalid.
+    /// Patterns from outside the built-in pack are compiled now (see [`Pattern`]).
+    fn compile_regex(&mut self, pattern: &str, flags: &str, span: Span) -> Option<Arc<Pattern>> {
+        let (mut case_insensitive, mut multi_line) = (false, false);
         for flag in flags.chars() {
             match flag {
-                'i' => {
-                    builder.case_insensitive(true);
-                }
-                'm' => {
-                    builder.multi_line(true);
-                }
+                'i' => case_insensitive = true,
+                'm' => multi_line = true,
                 other => {
                     self.errors.push(
                         PolicyError::new(self.source, span, format!("unknown pattern flag `{other}`"))
@@ -538,19 +530,18 @@ impl<'s> Lowerer<'s> {
                 }
             }
         }
-        match builder.build() {
-            Ok(re) => Some(Arc::new(re)),
-            Err(e) => {
-                let reason = e.to_string();
-                let detail = reason
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .trim_start_matches("error: ");
+        let checked = Pattern::new(pattern, case_insensitive, multi_line).and_then(|p| {
+            if !self.source.name().starts_with(super::BUILTIN_PREFIX) {
+                p.compile()?;
+            }
+            Ok(p)
+        });
+        match checked {
+            Ok(p) => Some(Arc::new(p)),
+            Err(detail) => {
                 self.errors.push(
                     PolicyError::new(self.source, span, "invalid pattern")
-                        .label(detail.to_string())
+                        .label(detail)
                         .help("patterns use the syntax of Rust's `regex` crate (no look-around or back-references); escape `/` as `\\/`"),
                 );
                 None

@@ -9,10 +9,12 @@ pub mod errors;
 pub mod format;
 mod grammar;
 mod lower;
+pub mod pattern;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -183,23 +185,29 @@ pub fn load(
 ) -> Result<PolicySet, PolicyErrors> {
     let mut errors = Vec::new();
     let mut files = Vec::new();
-    for src in sources {
-        let file = SourceFile::new(src.name.clone(), src.text.clone());
-        match grammar::parse(&file) {
-            Ok(pairs) => {
-                let mut lowerer = lower::Lowerer::new(&file);
-                let items = lowerer.policy(pairs);
-                errors.extend(lowerer.errors);
-                files.push((
-                    PolicyFile {
+    // Files parse and lower independently (patterns compile here): in parallel, since this is
+    // most of a run's start-up.
+    let parsed: Vec<_> = sources
+        .par_iter()
+        .map(|src| {
+            let file = SourceFile::new(src.name.clone(), src.text.clone());
+            match grammar::parse(&file) {
+                Ok(pairs) => {
+                    let mut lowerer = lower::Lowerer::new(&file);
+                    let items = lowerer.policy(pairs);
+                    let policy = PolicyFile {
                         source: file.clone(),
                         items,
-                    },
-                    src.base.clone(),
-                ));
+                    };
+                    (Some((policy, src.base.clone())), lowerer.errors)
+                }
+                Err(errs) => (None, errs),
             }
-            Err(errs) => errors.extend(errs),
-        }
+        })
+        .collect();
+    for (file, errs) in parsed {
+        files.extend(file);
+        errors.extend(errs);
     }
 
     let mut set = PolicySet::default();
@@ -679,5 +687,27 @@ impl PolicySet {
             });
         }
         kinds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pack's patterns compile lazily (see [`pattern`]); loaded as if they were a user's
+    /// policies, every one of them is compiled, so none can fail at its first use.
+    #[test]
+    fn every_pattern_of_the_pack_compiles() {
+        let sources: Vec<PolicySource> = builtin_sources()
+            .into_iter()
+            .map(|s| PolicySource {
+                name: s.name.replacen(BUILTIN_PREFIX, "pack/", 1),
+                ..s
+            })
+            .collect();
+        assert!(sources.iter().all(|s| !s.name.starts_with(BUILTIN_PREFIX)));
+        if let Err(e) = load(&sources, &BTreeMap::new()) {
+            panic!("the pack does not load when every pattern is compiled: {e:?}");
+        }
     }
 }
