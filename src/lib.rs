@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod config;
+pub mod hash;
 pub mod input;
 pub mod model;
 pub mod policy;
