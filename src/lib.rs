@@ -15,6 +15,7 @@ pub mod config;
 pub mod hash;
 pub mod input;
 pub mod model;
+pub mod partition;
 pub mod policy;
 pub mod report;
 pub mod run;

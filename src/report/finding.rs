@@ -186,14 +186,15 @@ pub fn sort_pairs(pairs: &mut [(Finding, String)]) {
 }
 
 /// Counts for the summary line and the JSON `summary` object.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub files_checked: usize,
     pub errors: usize,
     pub warnings: usize,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub infos: usize,
     /// Findings accepted by inline suppressions or waivers: counted, not hidden.
+    #[serde(default)]
     pub suppressed: usize,
 }
 
