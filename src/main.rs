@@ -278,7 +278,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut shard_waivers = outcome.shard_waivers;
     let mut notes = Vec::new();
     if let Some(path) = &args.baseline {
-        let mut base: baseline::Baseline = match std::fs::read_to_string(path)
+        let base: baseline::Baseline = match std::fs::read_to_string(path)
             .map_err(|e| bylaw::input::io_reason(&e))
             .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
         {
@@ -290,16 +290,16 @@ fn check(args: CheckArgs) -> ExitCode {
                 )));
             }
         };
-        if let Some(p) = args.partition {
-            // A baselined unused waiver is not reported by the merge either.
-            for w in &mut shard_waivers {
-                w.unused
-                    .take_if(|f| base.findings.contains(&baseline::entry(f)));
-            }
-            // Other shards' findings are not fixed because this shard did not find them.
-            base.findings.retain(|e| p.contains(&e.file));
+        // A baselined unused waiver is not reported by the merge either.
+        for w in &mut shard_waivers {
+            w.unused
+                .take_if(|f| base.findings.contains(&baseline::entry(f)));
         }
-        let compared = baseline::compare(findings, &base);
+        let mut compared = baseline::compare(findings, &base);
+        if let Some(p) = args.partition {
+            // Other shards' findings are not fixed because this shard did not find them.
+            compared.fixed.retain(|e| p.contains(&e.file));
+        }
         findings = compared.new;
         notes.push(format!(
             "baseline: {} finding(s) accepted, {} fixed since it was written",

@@ -365,7 +365,7 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
             findings.extend(waiver_problems.into_iter().map(|(_, f)| f));
             Vec::new()
         }
-        Some(p) => split_waiver_problems(p, waiver_problems, &usage, config_file, &mut findings),
+        Some(p) => split_waiver_problems(p, waiver_problems, &usage, &mut findings),
     };
     files.sort();
     finding::sort(&mut findings);
@@ -384,19 +384,20 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
 /// The run-wide waiver findings of one shard. Whether a waiver suppressed anything is known
 /// only over all shards, so an unused waiver is not reported here but recorded, with the
 /// finding to report, for `bylaw merge`. The other waiver findings (an expired waiver) are
-/// about the configuration file: like any finding, they belong to the shard of their file.
+/// about the configuration, which every shard reads: shard 1 reports them. (Not the shard of
+/// the configuration's path: a discovered configuration is reported by its absolute path,
+/// which differs between machines.)
 fn split_waiver_problems(
     partition: Partition,
     problems: Vec<(usize, Finding)>,
     usage: &suppress::WaiverUsage,
-    config_file: &str,
     findings: &mut Vec<Finding>,
 ) -> Vec<ShardWaiver> {
     let mut unused = std::collections::HashMap::new();
     for (i, f) in problems {
         if f.rule == suppress::SUPPRESSION_UNUSED {
             unused.insert(i, f);
-        } else if partition.contains(config_file) {
+        } else if partition.index() == 1 {
             findings.push(f);
         }
     }
