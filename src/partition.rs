@@ -109,7 +109,7 @@ pub struct ShardRecord<T> {
     /// two shards).
     #[serde(default)]
     pub files: Vec<String>,
-    #[serde(default)]
+    #[serde(default = "Vec::new")]
     pub waivers: Vec<WaiverRecord<T>>,
 }
 
@@ -118,7 +118,7 @@ pub struct ShardRecord<T> {
 pub struct WaiverRecord<T> {
     pub waiver: usize,
     pub used: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
     pub unused: Option<T>,
 }
 

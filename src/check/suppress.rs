@@ -918,6 +918,7 @@ pub fn indexed_waiver_problems(
                 span,
                 record: None,
                 table_cell: None,
+                position: None,
             },
         ));
     }
@@ -1251,6 +1252,7 @@ fn inline_problem(
         span,
         record,
         table_cell: None,
+        position: None,
     }
 }
 

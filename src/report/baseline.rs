@@ -132,6 +132,7 @@ mod tests {
             span: Some(Span::new(at, at + needle.len())),
             record: None,
             table_cell: None,
+            position: None,
         }
     }
 

@@ -444,7 +444,7 @@ fn result<'a>(f: &'a Finding, rule_index: usize, opts: &RenderOptions) -> SarifR
 
 /// Whether a finding points somewhere in its file (input errors point at the whole file).
 pub(crate) fn has_location(f: &Finding) -> bool {
-    f.record.is_some() || (f.source.is_some() && f.span.is_some())
+    f.record.is_some() || (f.source.is_some() && f.span.is_some()) || f.position.is_some()
 }
 
 /// The cell a finding is in, as a logical place: `Sheet1!C17` in a spreadsheet (`Sheet1!17:17`
