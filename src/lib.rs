@@ -12,8 +12,10 @@
 
 pub mod check;
 pub mod config;
+pub mod hash;
 pub mod input;
 pub mod model;
+pub mod partition;
 pub mod policy;
 pub mod report;
 pub mod run;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use bylaw::partition::{Partition, Shard};
 use bylaw::policy::ast::Severity;
 use bylaw::report::finding::Summary;
 use bylaw::report::{RenderOptions, baseline, github, human, json, junit, sarif};
@@ -44,6 +45,31 @@ enum Command {
     Init,
     /// Format policy files in the canonical layout, in place.
     Fmt(FmtArgs),
+    /// Combine the JSON reports or SARIF logs of `bylaw check` runs — the shards of a
+    /// `--partition` run — into one report.
+    Merge(MergeArgs),
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// Reports written by `bylaw check --format json` or `--format sarif`.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format (default: the reports' own).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the report to a file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The lowest severity that fails the merge (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Merge even when the reports of some shards are missing.
+    #[arg(long)]
+    allow_partial: bool,
+    /// When to use colours (human output).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(clap::Args)]
@@ -136,6 +162,10 @@ struct CheckArgs {
     /// Check only files changed since this git revision (and untracked ones).
     #[arg(long, value_name = "REV")]
     changed_since: Option<String>,
+    /// Check only shard K of N (a file's shard is fixed by its path); combine the shards'
+    /// JSON or SARIF reports with `bylaw merge`.
+    #[arg(long, value_name = "K/N")]
+    partition: Option<Partition>,
     /// Show personal data (phones, e-mails, ID numbers) unmasked.
     #[arg(long)]
     show_values: bool,
@@ -213,6 +243,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test(args),
         Command::Init => init(),
         Command::Fmt(args) => format_policies(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
@@ -230,6 +261,7 @@ fn check(args: CheckArgs) -> ExitCode {
         paths: args.paths,
         as_of: args.as_of,
         changed_since: args.changed_since,
+        partition: args.partition,
         ..options(args.policy)
     };
     let outcome = match run::check(&options) {
@@ -269,6 +301,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     let mut findings = outcome.findings;
+    let mut shard_waivers = outcome.shard_waivers;
     let mut notes = Vec::new();
     if let Some(path) = &args.baseline {
         let base: baseline::Baseline = match std::fs::read_to_string(path)
@@ -283,7 +316,16 @@ fn check(args: CheckArgs) -> ExitCode {
                 )));
             }
         };
-        let compared = baseline::compare(findings, &base);
+        // A baselined unused waiver is not reported by the merge either.
+        for w in &mut shard_waivers {
+            w.unused
+                .take_if(|f| base.findings.contains(&baseline::entry(f)));
+        }
+        let mut compared = baseline::compare(findings, &base);
+        if let Some(p) = args.partition {
+            // Other shards' findings are not fixed because this shard did not find them.
+            compared.fixed.retain(|e| p.contains(&e.file));
+        }
         findings = compared.new;
         notes.push(format!(
             "baseline: {} finding(s) accepted, {} fixed since it was written",
@@ -294,30 +336,36 @@ fn check(args: CheckArgs) -> ExitCode {
             notes.push(format!("  fixed: {} in {}", fixed.rule, fixed.file));
         }
     }
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
     let opts = RenderOptions {
         show_values: args.show_values,
-        color,
+        color: wants_color(args.color, args.output.as_ref()),
         width: 100,
     };
     let summary =
         Summary::of(&findings, outcome.files_checked).with_suppressed(outcome.suppressed.len());
     let checked: Vec<String> = outcome.files.iter().map(|f| f.file.clone()).collect();
+    let shard = args.partition.map(|partition| Shard {
+        partition,
+        files: &checked,
+        waivers: &shard_waivers,
+    });
     let mut text = match args.format {
         Format::Human => human::render(&findings, summary, &opts),
-        Format::Json => json::render(&findings, summary, outcome.as_of, &opts),
-        Format::Sarif => sarif::render(&findings, &rule_infos, summary, outcome.as_of, &opts),
+        Format::Json => json::render_shard(&findings, summary, outcome.as_of, shard, &opts),
+        Format::Sarif => {
+            sarif::render_shard(&findings, &rule_infos, summary, outcome.as_of, shard, &opts)
+        }
         Format::Junit => junit::render(&findings, &checked, summary, outcome.as_of, &opts),
         Format::Github => github::render(&findings, summary, &opts),
     };
+    if let Some(p) = args.partition
+        && !matches!(args.format, Format::Json | Format::Sarif)
+        && shard_waivers.iter().any(|w| w.unused.is_some())
+    {
+        notes.push(format!(
+            "shard {p}: waivers unused in this shard are not reported (another shard may use them); `bylaw merge` of the shards' JSON or SARIF reports reports the waivers no shard used"
+        ));
+    }
     if args.show_suppressed {
         let mut listing = String::from("suppressed:\n");
         for (f, reason) in &outcome.suppressed {
@@ -349,7 +397,80 @@ fn check(args: CheckArgs) -> ExitCode {
             let _ = writeln!(err, "{note}");
         }
     }
-    let written = match &args.output {
+    if let Err(e) = write_report(args.output.as_ref(), &text) {
+        return fail(e);
+    }
+    let threshold = args.fail_on.severity();
+    exit_code(findings.iter().any(|f| f.severity >= threshold))
+}
+
+fn merge(args: MergeArgs) -> ExitCode {
+    use bylaw::report::merge::{self, InputFormat, Output};
+    let mut reports = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        match merge::read_path(path) {
+            Ok(r) => reports.push(r),
+            Err(e) => return fail(RunError::Usage(e)),
+        }
+    }
+    let merged = match merge::merge(reports, args.allow_partial) {
+        Ok(m) => m,
+        Err(e) => return fail(RunError::Usage(e)),
+    };
+    for note in &merged.notes {
+        let _ = writeln!(std::io::stderr(), "note: {note}");
+    }
+    let output = match (args.format, merged.format) {
+        (None, InputFormat::Json) | (Some(Format::Json), _) => Output::Json,
+        (None, InputFormat::Sarif) | (Some(Format::Sarif), _) => Output::Sarif,
+        (Some(Format::Human), _) => Output::Human,
+        (Some(Format::Junit), _) => Output::Junit,
+        (Some(Format::Github), _) => Output::Github,
+    };
+    let opts = RenderOptions {
+        show_values: false,
+        color: wants_color(args.color, args.output.as_ref()),
+        width: 100,
+    };
+    if let Err(e) = write_report(args.output.as_ref(), &merged.render(output, &opts)) {
+        return fail(e);
+    }
+    exit_code(merged.fails(args.fail_on.severity()))
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+fn exit_code(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Colours for a report written to a terminal that wants them.
+fn wants_color(color: Color, output: Option<&PathBuf>) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+/// Write a report to its file, or to standard output.
+fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
+    let written = match output {
         Some(path) => std::fs::write(path, text.as_bytes()),
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -358,21 +479,12 @@ fn check(args: CheckArgs) -> ExitCode {
                 .and_then(|_| stdout.flush())
         }
     };
-    if let Err(e) = written {
-        return fail(RunError::Usage(format!(
+    written.map_err(|e| {
+        RunError::Usage(format!(
             "cannot write the report: {}",
             bylaw::input::io_reason(&e)
-        )));
-    }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-    };
-    if findings.iter().any(|f| f.severity >= threshold) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+        ))
+    })
 }
 
 fn load(policy: PolicyArgs) -> Result<bylaw::policy::PolicySet, RunError> {

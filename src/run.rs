@@ -21,6 +21,7 @@ use crate::input::records::{Event, read_records};
 use crate::input::walk::{self, Filters};
 use crate::input::{self};
 use crate::model::Document;
+use crate::partition::{Partition, ShardWaiver};
 use crate::policy::KindDef;
 use crate::policy::ast::Severity;
 use crate::policy::errors::PolicyErrors;
@@ -41,6 +42,8 @@ pub struct Options {
     pub as_of: Option<NaiveDate>,
     /// Check only files changed since this git revision (`--changed-since`).
     pub changed_since: Option<String>,
+    /// Check only the files of this shard (`--partition K/N`).
+    pub partition: Option<Partition>,
     /// A directory laid out like the built-in pack (`bylaw test policies/`): its `.bylaw` files
     /// replace the built-in files of the same relative name, and the others are added.
     pub pack_dir: Option<PathBuf>,
@@ -58,6 +61,9 @@ pub struct Outcome {
     pub as_of: NaiveDate,
     /// The policies the run applied (for reports that describe every rule).
     pub policies: Arc<PolicySet>,
+    /// A partitioned run: how its files fared with each waiver they matched, for
+    /// `bylaw merge` (unused waivers are reported by the merge, not by a shard).
+    pub shard_waivers: Vec<ShardWaiver>,
 }
 
 /// What was made of one file (for `--verbose`).
@@ -222,29 +228,29 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         options.paths.clone()
     };
     let mut walked = walk::walk(&paths, &filters);
-    // `--changed-since`: only changed files are checked and reported; documents that
-    // cross-source rules look up are still read (not checked) from the whole tree.
-    let mut context_only = Vec::new();
-    if let Some(rev) = &options.changed_since {
-        let changed = changed_files(rev)?;
-        let (keep, rest): (Vec<_>, Vec<_>) = walked
+    // `--changed-since` and `--partition` narrow what is checked and reported; documents that
+    // cross-source rules look up are still read (not checked) from the rest of the tree.
+    let changed = match &options.changed_since {
+        Some(rev) => Some(changed_files(rev)?),
+        None => None,
+    };
+    let in_scope = |display: &str| {
+        changed.as_ref().is_none_or(|c| c.contains(display))
+            && options.partition.is_none_or(|p| p.contains(display))
+    };
+    let rest = narrow(&mut walked, in_scope);
+    let context_only = if !corpus_kinds.is_empty()
+        && walked
             .files
-            .into_iter()
-            .partition(|c| changed.contains(&c.display));
-        walked.files = keep;
-        walked.problems.retain(|p| changed.contains(&p.display));
-        if !corpus_kinds.is_empty()
-            && walked
-                .files
-                .iter()
-                .any(|c| c.file_type == FileType::Records)
-        {
-            context_only = rest
-                .into_iter()
-                .filter(|c| c.file_type != FileType::Records)
-                .collect();
-        }
-    }
+            .iter()
+            .any(|c| c.file_type == FileType::Records)
+    {
+        rest.into_iter()
+            .filter(|c| c.file_type != FileType::Records)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let policies = checker.policies.clone();
     let known: Vec<(&str, &[String])> = policies
         .rules
@@ -289,36 +295,30 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         .files
         .iter()
         .partition(|c| c.file_type == FileType::Records);
+    // The documents to check and those read only for context, in walk order (the order the
+    // cross-source rules see them in, whichever files this run checks).
+    let mut documents: Vec<(&walk::Candidate, bool)> = document_files
+        .iter()
+        .map(|&c| (c, true))
+        .chain(context_only.iter().map(|c| (c, false)))
+        .collect();
+    documents.sort_by(|a, b| a.0.display.cmp(&b.0.display));
 
     // Documents first: record rules may look documents up (`documents(kind)`).
-    let checked: Vec<Checked> = document_files
+    let checked: Vec<Checked> = documents
         .par_iter()
-        .map(|c| {
+        .map(|&(c, check)| {
             guarded(c, limits, || {
-                check_document_file(c, &recognizer, &checker, &corpus_kinds)
+                if check {
+                    check_document_file(c, &recognizer, &checker, &corpus_kinds)
+                } else {
+                    read_for_context(c, &recognizer, &corpus_kinds)
+                }
             })
         })
         .collect();
-    let context: Vec<Checked> = context_only
-        .par_iter()
-        .map(|c| {
-            guarded(c, limits, || {
-                read_for_context(c, &recognizer, &corpus_kinds)
-            })
-        })
-        .collect();
-    for done in context {
-        if let (Some(kind), Some(doc)) = (&done.kind, done.keep) {
-            checker
-                .corpus
-                .entry(kind.clone())
-                .or_default()
-                .push(Value::Document(doc));
-        }
-    }
     let mut files = Vec::with_capacity(walked.files.len());
-    for (c, done) in document_files.iter().zip(checked) {
-        accept(&c.display, done.findings, &done.inline, &mut findings);
+    for (&(c, check), done) in documents.iter().zip(checked) {
         if let (Some(kind), Some(doc)) = (&done.kind, done.keep) {
             checker
                 .corpus
@@ -326,6 +326,10 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
                 .or_default()
                 .push(Value::Document(doc));
         }
+        if !check {
+            continue;
+        }
+        accept(&c.display, done.findings, &done.inline, &mut findings);
         files.push(FileReport {
             file: c.display.clone(),
             kind: done.kind,
@@ -348,14 +352,21 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         Some((file, text)) => (file.as_str(), Some(text.as_str())),
         None => (config::FILE_NAME, None),
     };
-    findings.extend(suppress::waiver_problems(
+    let waiver_problems = suppress::indexed_waiver_problems(
         &config.waivers,
         &usage,
         as_of,
         false,
         config_file,
         config_text,
-    ));
+    );
+    let shard_waivers = match options.partition {
+        None => {
+            findings.extend(waiver_problems.into_iter().map(|(_, f)| f));
+            Vec::new()
+        }
+        Some(p) => split_waiver_problems(p, waiver_problems, &usage, &mut findings),
+    };
     files.sort();
     finding::sort(&mut findings);
     finding::sort_pairs(&mut suppressed);
@@ -366,7 +377,41 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
         files,
         as_of,
         policies,
+        shard_waivers,
     })
+}
+
+/// The run-wide waiver findings of one shard. Whether a waiver suppressed anything is known
+/// only over all shards, so an unused waiver is not reported here but recorded, with the
+/// finding to report, for `bylaw merge`. The other waiver findings (an expired waiver) are
+/// about the configuration, which every shard reads: shard 1 reports them. (Not the shard of
+/// the configuration's path: a discovered configuration is reported by its absolute path,
+/// which differs between machines.)
+fn split_waiver_problems(
+    partition: Partition,
+    problems: Vec<(usize, Finding)>,
+    usage: &suppress::WaiverUsage,
+    findings: &mut Vec<Finding>,
+) -> Vec<ShardWaiver> {
+    let mut unused = std::collections::HashMap::new();
+    for (i, f) in problems {
+        if f.rule == suppress::SUPPRESSION_UNUSED {
+            unused.insert(i, f);
+        } else if partition.index() == 1 {
+            findings.push(f);
+        }
+    }
+    usage
+        .matched
+        .iter()
+        .enumerate()
+        .filter(|&(_, &matched)| matched)
+        .map(|(i, _)| ShardWaiver {
+            waiver: i,
+            used: usage.used.get(i).copied().unwrap_or(false),
+            unused: unused.remove(&i),
+        })
+        .collect()
 }
 
 /// What checking one file produced.
@@ -380,6 +425,36 @@ struct Checked {
     keep: Option<Arc<Document>>,
 }
 
+/// A document as read for a run: its directive lines blanked, its kind recognised.
+struct ReadDoc {
+    doc: Document,
+    encoding: &'static str,
+    /// Inline suppression directives found in the document.
+    inline: Vec<suppress::Suppression>,
+    kind: Option<String>,
+}
+
+/// Read one document and recognise its kind. Checked documents and documents read only for
+/// context are read alike, so cross-source rules see the same text either way.
+fn read_recognised(
+    c: &walk::Candidate,
+    recognizer: &KindRecognizer,
+) -> Result<ReadDoc, input::ReadError> {
+    let read = input::read_document(&c.path, &c.display, c.file_type)?;
+    let ((doc, encoding), inline) = with_directives(read, &c.display, c.file_type);
+    let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
+    let title = doc.title.as_ref().map(|t| t.text.as_str());
+    let kind = recognizer
+        .recognise(&c.path, fm_kind, title)
+        .map(|(k, _)| k);
+    Ok(ReadDoc {
+        doc,
+        encoding,
+        inline,
+        kind,
+    })
+}
+
 /// Read, recognise and check one document; an unreadable file becomes an error finding.
 /// The document's inline suppression directives come back with the findings.
 fn check_document_file(
@@ -388,15 +463,13 @@ fn check_document_file(
     checker: &Checker,
     corpus_kinds: &[String],
 ) -> Checked {
-    match input::read_document(&c.path, &c.display, c.file_type) {
-        Ok(read) => {
-            let ((doc, encoding), inline) = with_directives(read, &c.display, c.file_type);
-            let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
-            let title = doc.title.as_ref().map(|t| t.text.as_str());
-            let kind = recognizer
-                .recognise(&c.path, fm_kind, title)
-                .map(|(k, _)| k);
-            let encoding = Some(encoding);
+    match read_recognised(c, recognizer) {
+        Ok(ReadDoc {
+            doc,
+            encoding,
+            inline,
+            kind,
+        }) => {
             let doc = Arc::new(doc);
             let findings = checker.check_document(doc.clone(), kind.as_deref(), &c.display);
             let keep = kind
@@ -406,7 +479,7 @@ fn check_document_file(
             Checked {
                 findings,
                 kind,
-                encoding,
+                encoding: Some(encoding),
                 inline,
                 keep,
             }
@@ -480,20 +553,24 @@ fn read_for_context(
         inline: Vec::new(),
         keep: None,
     };
-    if let Ok(input::ReadDocument { doc, .. }) =
-        input::read_document(&c.path, &c.display, c.file_type)
+    if let Ok(read) = read_recognised(c, recognizer)
+        && read.kind.as_ref().is_some_and(|k| corpus_kinds.contains(k))
     {
-        let fm_kind = doc.front_matter.get("kind").map(|s| s.text.as_str());
-        let title = doc.title.as_ref().map(|t| t.text.as_str());
-        let kind = recognizer
-            .recognise(&c.path, fm_kind, title)
-            .map(|(k, _)| k);
-        if kind.as_ref().is_some_and(|k| corpus_kinds.contains(k)) {
-            checked.keep = Some(Arc::new(doc));
-            checked.kind = kind;
-        }
+        checked.keep = Some(Arc::new(read.doc));
+        checked.kind = read.kind;
     }
     checked
+}
+
+/// Keep in `walked` the files and problems whose reported path is in scope; the files left
+/// out come back (they may still be read for context).
+fn narrow(walked: &mut walk::Walked, in_scope: impl Fn(&str) -> bool) -> Vec<walk::Candidate> {
+    let (keep, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut walked.files)
+        .into_iter()
+        .partition(|c| in_scope(&c.display));
+    walked.files = keep;
+    walked.problems.retain(|p| in_scope(&p.display));
+    rest
 }
 
 /// Files changed since a git revision (committed, staged, unstaged, and untracked ones git

@@ -174,6 +174,7 @@ impl Checker {
             span,
             record,
             table_cell,
+            position: None,
         }
     }
 
@@ -194,6 +195,7 @@ impl Checker {
             span: None,
             record: None,
             table_cell: None,
+            position: None,
         }
     }
 }

@@ -844,6 +844,28 @@ pub fn waiver_problems(
     config_file: &str,
     config_text: Option<&str>,
 ) -> Vec<Finding> {
+    indexed_waiver_problems(
+        waivers,
+        usage,
+        as_of,
+        unmatched_are_unused,
+        config_file,
+        config_text,
+    )
+    .into_iter()
+    .map(|(_, f)| f)
+    .collect()
+}
+
+/// [`waiver_problems`], each with the index of its waiver in `waivers`.
+pub fn indexed_waiver_problems(
+    waivers: &[Waiver],
+    usage: &WaiverUsage,
+    as_of: NaiveDate,
+    unmatched_are_unused: bool,
+    config_file: &str,
+    config_text: Option<&str>,
+) -> Vec<(usize, Finding)> {
     let source = config_text.map(|t| SourceFile::new(config_file, t));
     let headers = source
         .as_ref()
@@ -882,19 +904,23 @@ pub fn waiver_problems(
             continue;
         };
         let span = headers.as_ref().map(|h| h[i]);
-        out.push(Finding {
-            rule: rule.to_string(),
-            clauses: Vec::new(),
-            severity,
-            message,
-            label: span.map(|_| "this waiver".to_string()),
-            help: Some(help.to_string()),
-            file: config_file.to_string(),
-            source: span.and(source.clone()),
-            span,
-            record: None,
-            table_cell: None,
-        });
+        out.push((
+            i,
+            Finding {
+                rule: rule.to_string(),
+                clauses: Vec::new(),
+                severity,
+                message,
+                label: span.map(|_| "this waiver".to_string()),
+                help: Some(help.to_string()),
+                file: config_file.to_string(),
+                source: span.and(source.clone()),
+                span,
+                record: None,
+                table_cell: None,
+                position: None,
+            },
+        ));
     }
     out
 }
@@ -1226,6 +1252,7 @@ fn inline_problem(
         span,
         record,
         table_cell: None,
+        position: None,
     }
 }
 

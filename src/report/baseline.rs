@@ -56,7 +56,7 @@ pub fn entry(f: &Finding) -> Entry {
         .chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect();
-    let mut hash = Fnv::default();
+    let mut hash = crate::hash::Fnv::default();
     for part in [
         f.rule.as_str(),
         f.file.as_str(),
@@ -69,7 +69,7 @@ pub fn entry(f: &Finding) -> Entry {
     Entry {
         rule: f.rule.clone(),
         file: f.file.clone(),
-        fingerprint: format!("{:016x}", hash.0),
+        fingerprint: format!("{:016x}", hash.finish()),
     }
 }
 
@@ -111,24 +111,6 @@ pub fn compare(findings: Vec<Finding>, baseline: &Baseline) -> Compared {
     out
 }
 
-/// FNV-1a, 64 bits: a fingerprint that stays the same across versions and platforms.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +132,7 @@ mod tests {
             span: Some(Span::new(at, at + needle.len())),
             record: None,
             table_cell: None,
+            position: None,
         }
     }
 

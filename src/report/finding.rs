@@ -34,6 +34,9 @@ pub struct Finding {
     pub record: Option<RecordLocation>,
     /// In a Word table: `T1R5C4` (table 1, row 5 counting the header, column 4).
     pub table_cell: Option<String>,
+    /// A position resolved beforehand, for a finding read back from a report (which has no
+    /// source text): used when there is neither a record location nor a source span.
+    pub position: Option<Location>,
 }
 
 /// A finding's place in a record file.
@@ -101,12 +104,12 @@ impl Finding {
                     end_column: end.column,
                 }
             }
-            _ => Location {
+            _ => self.position.unwrap_or(Location {
                 line: 1,
                 column: 1,
                 end_line: 1,
                 end_column: 1,
-            },
+            }),
         }
     }
 
@@ -129,6 +132,7 @@ impl Finding {
             span: None,
             record: None,
             table_cell: None,
+            position: None,
         }
     }
 
@@ -186,14 +190,15 @@ pub fn sort_pairs(pairs: &mut [(Finding, String)]) {
 }
 
 /// Counts for the summary line and the JSON `summary` object.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub files_checked: usize,
     pub errors: usize,
     pub warnings: usize,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub infos: usize,
     /// Findings accepted by inline suppressions or waivers: counted, not hidden.
+    #[serde(default)]
     pub suppressed: usize,
 }
 

@@ -77,13 +77,20 @@ impl Diagnostic for Report<'_> {
 
 fn title(f: &Finding, opts: &RenderOptions) -> String {
     let message = opts.mask(&f.message);
-    if f.clauses.is_empty() {
-        match &f.record {
-            Some(r) if r.snippet.is_none() => format!("{}:{}: {message}", f.file, r.line),
-            _ => format!("{}: {message}", f.file),
-        }
+    let clauses = if f.clauses.is_empty() {
+        String::new()
     } else {
-        format!("[{}] {message}", f.clauses.join(", "))
+        format!("[{}] ", f.clauses.join(", "))
+    };
+    // Without a snippet to show it, the title names the file and the place.
+    match (&f.source, &f.record, f.position) {
+        (_, Some(r), _) if r.snippet.is_none() => {
+            format!("{}:{}: {clauses}{message}", f.file, r.line)
+        }
+        // A finding read back from a report (`bylaw merge`).
+        (None, None, Some(p)) => format!("{}:{}:{}: {clauses}{message}", f.file, p.line, p.column),
+        _ if f.clauses.is_empty() => format!("{}: {message}", f.file),
+        _ => format!("{clauses}{message}"),
     }
 }
 

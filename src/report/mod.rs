@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod mask;
+pub mod merge;
 pub mod sarif;
 
 use std::borrow::Cow;

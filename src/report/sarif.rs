@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::RenderOptions;
 use super::finding::{Finding, MALFORMED_RECORD, RULE_ABORTED, Summary, UNREADABLE, UNSUPPORTED};
+use crate::partition::{Shard, ShardRecord};
 use crate::policy::ast::Severity;
 
 /// What the SARIF report says about a rule: its reporting descriptor.
@@ -100,7 +101,7 @@ struct Run<'a> {
     invocations: [Invocation; 1],
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
-    properties: RunProperties,
+    properties: RunProperties<'a>,
 }
 
 #[derive(Serialize)]
@@ -153,9 +154,12 @@ struct Invocation {
 }
 
 #[derive(Serialize)]
-struct RunProperties {
+struct RunProperties<'a> {
     as_of: String,
     summary: Summary,
+    /// A shard of a partitioned run: what `bylaw merge` needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partition: Option<ShardRecord<SarifResult<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -255,33 +259,33 @@ pub fn render(
     as_of: chrono::NaiveDate,
     opts: &RenderOptions,
 ) -> String {
-    let mut infos: Vec<RuleInfo> = Vec::with_capacity(rules.len() + 4);
-    for r in rules.iter().cloned().chain(RuleInfo::input_errors()) {
-        if !infos.iter().any(|i| i.id == r.id) {
-            infos.push(r);
-        }
-    }
-    for f in findings {
-        if !infos.iter().any(|i| i.id == f.rule) {
-            infos.push(RuleInfo {
-                id: f.rule.clone(),
-                clauses: f.clauses.clone(),
-                kinds: Vec::new(),
-                severity: f.severity,
-                summary: None,
-                help: None,
-            });
-        }
-    }
+    render_shard(findings, rules, summary, as_of, None, opts)
+}
+
+/// [`render`], with what `bylaw merge` needs when the run is one shard of many (in the run's
+/// properties).
+pub fn render_shard(
+    findings: &[Finding],
+    rules: &[RuleInfo],
+    summary: Summary,
+    as_of: chrono::NaiveDate,
+    shard: Option<Shard>,
+    opts: &RenderOptions,
+) -> String {
+    let pending = shard
+        .iter()
+        .flat_map(|s| s.waivers)
+        .filter_map(|w| w.unused.as_ref());
+    let infos = descriptors_for(rules, findings.iter().chain(pending));
     let index: std::collections::HashMap<&str, usize> = infos
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let results = findings
-        .iter()
-        .map(|f| result(f, index[f.rule.as_str()], opts))
-        .collect();
+    // Every finding's rule has a descriptor (see `descriptors_for`).
+    let result_of = |f| result(f, index.get(f.rule.as_str()).copied().unwrap_or(0), opts);
+    let results = findings.iter().map(result_of).collect();
+    let partition = shard.map(|s| ShardRecord::of(s, result_of));
     let descriptors = infos.iter().map(|r| descriptor(r, opts)).collect();
     let log = Log {
         schema: SCHEMA,
@@ -302,6 +306,7 @@ pub fn render(
             properties: RunProperties {
                 as_of: as_of.format("%Y-%m-%d").to_string(),
                 summary,
+                partition,
             },
         }],
     };
@@ -309,6 +314,33 @@ pub fn render(
         serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     out.push('\n');
     out
+}
+
+/// The rules of the policy set, then the input-error rules, then a bare descriptor for any
+/// other rule a finding names.
+fn descriptors_for<'f>(
+    rules: &[RuleInfo],
+    findings: impl Iterator<Item = &'f Finding>,
+) -> Vec<RuleInfo> {
+    let mut infos: Vec<RuleInfo> = Vec::with_capacity(rules.len() + 4);
+    for r in rules.iter().cloned().chain(RuleInfo::input_errors()) {
+        if !infos.iter().any(|i| i.id == r.id) {
+            infos.push(r);
+        }
+    }
+    for f in findings {
+        if !infos.iter().any(|i| i.id == f.rule) {
+            infos.push(RuleInfo {
+                id: f.rule.clone(),
+                clauses: f.clauses.clone(),
+                kinds: Vec::new(),
+                severity: f.severity,
+                summary: None,
+                help: None,
+            });
+        }
+    }
+    infos
 }
 
 fn descriptor(r: &RuleInfo, opts: &RenderOptions) -> Descriptor {
@@ -412,7 +444,7 @@ fn result<'a>(f: &'a Finding, rule_index: usize, opts: &RenderOptions) -> SarifR
 
 /// Whether a finding points somewhere in its file (input errors point at the whole file).
 pub(crate) fn has_location(f: &Finding) -> bool {
-    f.record.is_some() || (f.source.is_some() && f.span.is_some())
+    f.record.is_some() || (f.source.is_some() && f.span.is_some()) || f.position.is_some()
 }
 
 /// The cell a finding is in, as a logical place: `Sheet1!C17` in a spreadsheet (`Sheet1!17:17`

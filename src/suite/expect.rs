@@ -369,6 +369,7 @@ mod tests {
             span: Some(crate::source::Span::new(start, start + 1)),
             record: None,
             table_cell: None,
+            position: None,
         }
     }
 
