@@ -647,27 +647,30 @@ fn check_record_file(
         Some("xlsx" | "xlsm" | "xls" | "ods" | "xlsb")
     );
     let pick = |rows: &[Vec<String>]| pick_header(&kinds, by_name, rows, is_workbook);
-    let mut tables = TableChecker::new(checker);
-    let mut problems = Vec::new();
-    let mut kind = None;
-    let outcome = read_records(&c.path, &c.display, &pick, &mut |event| match event {
-        Event::Table { table, kind: k } => {
-            if let Some(def) = kinds.iter().find(|d| d.name == k) {
-                kind.get_or_insert(k);
-                tables.start(table, def);
+    // A large table's rules run on threads of their own (see `TableChecker`).
+    let (mut findings, problems, kind, outcome) = std::thread::scope(|threads| {
+        let mut tables = TableChecker::new(checker, Some(threads));
+        let mut problems = Vec::new();
+        let mut kind = None;
+        let outcome = read_records(&c.path, &c.display, &pick, &mut |event| match event {
+            Event::Table { table, kind: k } => {
+                if let Some(def) = kinds.iter().find(|d| d.name == k) {
+                    kind.get_or_insert(k);
+                    tables.start(table, def);
+                }
             }
-        }
-        Event::Row(row) => tables.row(row),
-        Event::Problem(p) => problems.push(Finding::input_line_warning(
-            MALFORMED_RECORD,
-            &c.display,
-            p.line,
-            p.message,
-        )),
-        Event::Unrecognised { .. } => {}
+            Event::Row(row) => tables.row(row),
+            Event::Problem(p) => problems.push(Finding::input_line_warning(
+                MALFORMED_RECORD,
+                &c.display,
+                p.line,
+                p.message,
+            )),
+            Event::Unrecognised { .. } => {}
+        });
+        tables.finish();
+        (tables.findings, problems, kind, outcome)
     });
-    tables.finish();
-    let mut findings = tables.findings;
     findings.extend(problems);
     if let Err(e) = outcome {
         findings.push(Finding::input_error(

@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -48,9 +49,45 @@ pub struct Evaluator<'g> {
     /// Steps left before evaluation gives up (guards against runaway loops over huge inputs).
     fuel: u64,
     /// `first_seen` memory, per call site: key → (row, line) of the first record with it.
-    seen: HashMap<usize, HashMap<Box<str>, (u32, u32)>>,
+    seen: HashMap<usize, SeenKeys>,
     /// `group … into NAME` collections.
     groups: Vec<Group<'g>>,
+}
+
+/// The keys one `first_seen` call site has met, with the (row, line) of their first record.
+/// A customer database of a million rows has a million ids: the key bytes live in one
+/// buffer and the table holds 16-byte entries, not a string allocation per key.
+#[derive(Default)]
+struct SeenKeys {
+    bytes: String,
+    /// (offset in `bytes`, length, row, line).
+    index: hashbrown::HashTable<(u32, u32, u32, u32)>,
+}
+
+impl SeenKeys {
+    /// The (row, line) of the first record with `key`; or none, and `key` is remembered
+    /// with `here`.
+    fn first(&mut self, key: &str, here: (u32, u32)) -> Option<(u32, u32)> {
+        let bytes = &self.bytes;
+        let text = |&(at, len, _, _): &(u32, u32, u32, u32)| {
+            bytes.get(at as usize..(at + len) as usize).unwrap_or("")
+        };
+        let hash = rustc_hash::FxBuildHasher.hash_one(key);
+        if let Some(&(_, _, row, line)) = self.index.find(hash, |e| text(e) == key) {
+            return Some((row, line));
+        }
+        let (Ok(at), Ok(len)) = (u32::try_from(bytes.len()), u32::try_from(key.len())) else {
+            return None; // over 4 GiB of keys: beyond any file bylaw reads
+        };
+        self.bytes.push_str(key);
+        let bytes = &self.bytes;
+        self.index
+            .insert_unique(hash, (at, len, here.0, here.1), |e| {
+                rustc_hash::FxBuildHasher
+                    .hash_one(bytes.get(e.0 as usize..(e.0 + e.1) as usize).unwrap_or(""))
+            });
+        None
+    }
 }
 
 /// A `group … by KEY into NAME` collection: keys in first-seen order with their items.
@@ -459,16 +496,12 @@ impl<'g> Evaluator<'g> {
             }
             _ => (0, 0),
         };
-        let seen = self.seen.entry(site).or_default();
-        match seen.get(key) {
+        match self.seen.entry(site).or_default().first(key, here) {
             Some((row, line)) => Value::Map(Arc::new(vec![
-                (Arc::from("row"), Value::Number((*row).into())),
-                (Arc::from("line"), Value::Number((*line).into())),
+                (Arc::from("row"), Value::Number(row.into())),
+                (Arc::from("line"), Value::Number(line.into())),
             ])),
-            None => {
-                seen.insert(key.into(), here);
-                Value::None
-            }
+            None => Value::None,
         }
     }
 

@@ -8,6 +8,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::{Scope, ScopedJoinHandle};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -16,7 +18,7 @@ use super::builtins::money::unit_multiplier;
 use super::engine::{Checker, RuleScope};
 use super::eval::Evaluator;
 use super::value::{Place, Value};
-use crate::model::normalize::fold_width;
+use crate::model::normalize::{fold_width, half_width};
 use crate::model::record::{Row, Table};
 use crate::policy::ast::{ExprKind, Stmt};
 use crate::policy::{KindDef, Rule};
@@ -78,6 +80,18 @@ pub fn normalize_header(header: &str) -> String {
 
 /// A totals row at the foot of a table (`合计 | | 12,000`) is not a record.
 fn is_totals_row(row: &Row) -> bool {
+    const TOTALS: [&str; 10] = [
+        "合计",
+        "总计",
+        "小计",
+        "总数",
+        "合计：",
+        "total",
+        "totals",
+        "sum",
+        "subtotal",
+        "grand total",
+    ];
     let Some(first) = row
         .cells
         .iter()
@@ -86,19 +100,9 @@ fn is_totals_row(row: &Row) -> bool {
     else {
         return false;
     };
-    matches!(
-        fold_width(first).as_str(),
-        "合计"
-            | "总计"
-            | "小计"
-            | "总数"
-            | "合计："
-            | "total"
-            | "totals"
-            | "sum"
-            | "subtotal"
-            | "grand total"
-    )
+    // Compared char by char as folded (no allocation: this runs for every row).
+    let folded = first.chars().flat_map(|c| half_width(c).to_lowercase());
+    TOTALS.iter().any(|t| t.chars().eq(folded.clone()))
 }
 
 /// How many of `columns`' synonyms appear among normalised headers.
@@ -258,31 +262,67 @@ struct RuleRun<'c> {
     rule: &'c Rule,
     split: Split<'c>,
     ev: Evaluator<'c>,
-    /// The rule ran out of fuel on a row: it is dropped from the table with an error.
+    /// The rule ran out of fuel on a row: it skips the rest of the table and is reported.
     aborted: bool,
 }
 
-/// Rows queued before the rules run over them (see [`TableChecker::run_batch`]).
+impl RuleRun<'_> {
+    /// Run the rule's loop body over rows, in order.
+    fn rows(&mut self, rows: &[Value]) {
+        let Some((var, body)) = self.split.per_row else {
+            return;
+        };
+        for record in rows {
+            if self.aborted {
+                return;
+            }
+            self.ev.refuel(FUEL_PER_ROW);
+            let depth = self.ev.depth();
+            self.ev.bind(var, record.clone());
+            self.aborted = self.ev.run(body).is_err();
+            self.ev.truncate(depth);
+        }
+    }
+}
+
+/// Rows queued before the rules run over them.
 const BATCH_ROWS: usize = 4096;
+
+/// Batches a rule's thread may have queued: bounds the rows in memory to a few batches.
+const QUEUED_BATCHES: usize = 4;
 
 /// Steps a rule may take per row (and for its prelude and epilogue).
 const FUEL_PER_ROW: u64 = 200_000;
 
+/// The rules of a large table, each on a thread of its own, fed the same batches of rows in
+/// order. Each rule keeps its own state (`first_seen`, groups), so its findings are those of
+/// row-at-a-time evaluation, while the reader and the rules use every core; a rule that
+/// finishes a batch goes on to the next without waiting for slower rules.
+struct Pipeline<'s, 'c> {
+    feeds: Vec<SyncSender<Arc<Vec<Value>>>>,
+    workers: Vec<ScopedJoinHandle<'s, RuleRun<'c>>>,
+}
+
 /// Checks one table after another as a reader pushes rows.
-pub struct TableChecker<'c> {
+pub struct TableChecker<'c, 's, 'e> {
     checker: &'c Checker,
+    /// Where a large table's rules get their threads (none: evaluated on the caller's).
+    threads: Option<&'s Scope<'s, 'e>>,
     runs: Vec<RuleRun<'c>>,
+    pipeline: Option<Pipeline<'s, 'c>>,
     layout: Option<Arc<Layout>>,
     /// Rows read but not yet checked.
     batch: Vec<Value>,
     pub findings: Vec<Finding>,
 }
 
-impl<'c> TableChecker<'c> {
-    pub fn new(checker: &'c Checker) -> Self {
+impl<'c: 's, 's, 'e> TableChecker<'c, 's, 'e> {
+    pub fn new(checker: &'c Checker, threads: Option<&'s Scope<'s, 'e>>) -> Self {
         TableChecker {
             checker,
+            threads,
             runs: Vec::new(),
+            pipeline: None,
             layout: None,
             batch: Vec::new(),
             findings: Vec::new(),
@@ -318,7 +358,7 @@ impl<'c> TableChecker<'c> {
         self.layout = Some(layout);
     }
 
-    /// One row: queued, and run through every rule's loop body when a batch is full.
+    /// One row: queued, and handed to the rules when a batch is full.
     pub fn row(&mut self, row: Row) {
         let Some(layout) = &self.layout else { return };
         if is_totals_row(&row) {
@@ -329,65 +369,84 @@ impl<'c> TableChecker<'c> {
             layout: layout.clone(),
         })));
         if self.batch.len() >= BATCH_ROWS {
-            self.run_batch();
+            self.hand_over();
         }
     }
 
-    /// Run the queued rows through the rules, the rules in parallel: each rule keeps its own
-    /// state (`first_seen`, groups) and sees the rows in order, so its findings are the same as
-    /// row-at-a-time evaluation, while a large table uses every core.
-    fn run_batch(&mut self) {
-        let batch = std::mem::take(&mut self.batch);
-        if batch.is_empty() {
+    /// Give the queued rows to the rules. The first full batch of a table starts its
+    /// pipeline; a table smaller than a batch is checked here, its rules in parallel.
+    fn hand_over(&mut self) {
+        if self.batch.is_empty() {
             return;
         }
-        self.runs.par_iter_mut().for_each(|run| {
-            let Some((var, body)) = run.split.per_row else {
-                return;
-            };
-            for record in &batch {
-                run.ev.refuel(FUEL_PER_ROW);
-                let depth = run.ev.depth();
-                run.ev.bind(var, record.clone());
-                let failed = run.ev.run(body).is_err();
-                run.ev.truncate(depth);
-                if failed {
-                    run.aborted = true;
-                    return;
-                }
-            }
-        });
-        let file = match &self.layout {
-            Some(l) => l.table.file.clone(),
-            None => return,
-        };
-        while let Some(i) = self.runs.iter().position(|r| r.aborted) {
-            let run = self.runs.remove(i);
-            let rule = run.rule;
-            self.collect(run);
-            self.findings.push(self.checker.aborted(rule, &file, None));
+        if self.pipeline.is_none()
+            && self.batch.len() >= BATCH_ROWS
+            && let Some(threads) = self.threads
+        {
+            self.pipeline = Some(self.start_pipeline(threads));
         }
-        self.batch = batch;
-        self.batch.clear();
+        let batch = std::mem::take(&mut self.batch);
+        match &self.pipeline {
+            Some(p) => {
+                let batch = Arc::new(batch);
+                for feed in &p.feeds {
+                    // A closed feed means its worker panicked; `finish` reports it.
+                    let _ = feed.send(Arc::clone(&batch));
+                }
+                self.batch = Vec::with_capacity(BATCH_ROWS);
+            }
+            None => {
+                self.runs.par_iter_mut().for_each(|run| run.rows(&batch));
+                self.batch = batch;
+                self.batch.clear();
+            }
+        }
+    }
+
+    fn start_pipeline(&mut self, threads: &'s Scope<'s, 'e>) -> Pipeline<'s, 'c> {
+        let mut feeds = Vec::new();
+        let mut workers = Vec::new();
+        for mut run in std::mem::take(&mut self.runs) {
+            let (feed, batches) = sync_channel::<Arc<Vec<Value>>>(QUEUED_BATCHES);
+            feeds.push(feed);
+            workers.push(threads.spawn(move || {
+                for batch in batches {
+                    run.rows(&batch);
+                }
+                run
+            }));
+        }
+        Pipeline { feeds, workers }
     }
 
     /// The table ends: run the epilogues and collect the findings.
     pub fn finish(&mut self) {
-        self.run_batch();
-        let runs = std::mem::take(&mut self.runs);
-        for mut run in runs {
-            run.ev.refuel(FUEL_PER_ROW * 10);
-            run.ev.bind_groups();
-            let epilogue = run.split.epilogue;
-            let failed = run.ev.run(epilogue).is_err();
+        self.hand_over();
+        if let Some(Pipeline { feeds, workers }) = self.pipeline.take() {
+            drop(feeds);
+            for worker in workers {
+                match worker.join() {
+                    Ok(run) => self.runs.push(run),
+                    // A panic in a rule's thread is the file's (see `run::guarded`).
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        }
+        let file = self
+            .layout
+            .as_ref()
+            .map(|l| l.table.file.clone())
+            .unwrap_or_default();
+        for mut run in std::mem::take(&mut self.runs) {
+            let failed = run.aborted || {
+                run.ev.refuel(FUEL_PER_ROW * 10);
+                run.ev.bind_groups();
+                let epilogue = run.split.epilogue;
+                run.ev.run(epilogue).is_err()
+            };
             let rule = run.rule;
             self.collect(run);
             if failed {
-                let file = self
-                    .layout
-                    .as_ref()
-                    .map(|l| l.table.file.clone())
-                    .unwrap_or_default();
                 self.findings.push(self.checker.aborted(rule, &file, None));
             }
         }

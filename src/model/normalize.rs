@@ -106,7 +106,8 @@ pub fn fold_width(s: &str) -> String {
     out
 }
 
-fn half_width(c: char) -> char {
+/// A full-width ASCII character as ASCII, a wide or no-break space as a space.
+pub fn half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' => ' ',

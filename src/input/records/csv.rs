@@ -58,7 +58,10 @@ pub(super) fn read_csv(
         on(stopped.unwrap_or_else(|| problem(1, "the file has no rows")));
         return Ok(());
     }
-    let candidates: Vec<Vec<String>> = head.iter().map(|r| r.fields.clone()).collect();
+    let candidates: Vec<Vec<String>> = head
+        .iter()
+        .map(|r| r.fields.iter().map(|f| f.to_string()).collect())
+        .collect();
     let Some((header_at, kind)) = pick(&candidates).filter(|(i, _)| *i < head.len()) else {
         on(Event::Unrecognised { sheet: None });
         return Ok(());
@@ -78,7 +81,7 @@ pub(super) fn read_csv(
         header_line: header.line,
         header_spans: header.spans.clone().unwrap_or_default(),
         header_raw: Some(header.raw),
-        header: header.fields,
+        header: header.fields.iter().map(|f| f.to_string()).collect(),
     });
     on(Event::Table {
         table: Arc::clone(&table),
@@ -111,7 +114,7 @@ pub(super) fn read_csv(
             .into_iter()
             .enumerate()
             .map(|(i, text)| Cell {
-                text: text.into(),
+                text,
                 span: spans.get(i).cloned(),
             })
             .collect();
@@ -151,7 +154,7 @@ struct RawRecord {
     line: usize,
     /// The record's physical line(s), without the final line terminator.
     raw: String,
-    fields: Vec<String>,
+    fields: Vec<Arc<str>>,
     /// Byte range of each field within `raw` (quotes included), when the scan agrees with the
     /// parser on the number of fields.
     spans: Option<Vec<Range<usize>>>,
@@ -247,10 +250,10 @@ impl<'t> Records<'t> {
             .or_else(|| raw.strip_suffix('\r'))
             .unwrap_or(raw);
         let line = self.lines.line_at(start);
-        let fields: Vec<String> = self
+        let fields: Vec<Arc<str>> = self
             .record
             .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .map(|f| Arc::from(String::from_utf8_lossy(f)))
             .collect();
         let scan = scan_fields(raw, self.delimiter);
         let quote_problem = scan.issue.map(|issue| match issue {
