@@ -52,6 +52,8 @@ pub struct Evaluator<'g> {
     seen: HashMap<usize, SeenKeys>,
     /// `group … into NAME` collections.
     groups: Vec<Group<'g>>,
+    /// Arguments of the library calls in progress (see [`Evaluator::call`]).
+    stack: Vec<Value>,
 }
 
 /// The keys one `first_seen` call site has met, with the (row, line) of their first record.
@@ -117,6 +119,7 @@ impl<'g> Evaluator<'g> {
             fuel: 50_000_000,
             seen: HashMap::default(),
             groups: Vec::new(),
+            stack: Vec::new(),
         }
     }
 
@@ -410,8 +413,7 @@ impl<'g> Evaluator<'g> {
                 let Some(f) = LIBRARY.functions.get(func.text.as_str()) else {
                     return Ok(Value::None);
                 };
-                let values = self.args(&f.params, args, None)?;
-                (f.run)(&values)
+                self.call(&f.params, f.run, args, None)?
             }
             ExprKind::Method {
                 target,
@@ -425,8 +427,7 @@ impl<'g> Evaluator<'g> {
                 let Some(m) = LIBRARY.method(value_key(&t), &method.text) else {
                     return Ok(Value::None);
                 };
-                let values = self.args(&m.params, args, Some(t))?;
-                (m.run)(&values)
+                self.call(&m.params, m.run, args, Some(t))?
             }
             ExprKind::Comprehension {
                 element,
@@ -505,24 +506,35 @@ impl<'g> Evaluator<'g> {
         }
     }
 
-    /// Arguments in parameter order; named arguments go to their parameter, missing optional
-    /// ones are `none`.
-    fn args(
+    /// Call a library function with its arguments in parameter order: named arguments go to
+    /// their parameter, missing optional ones are `none`. The arguments live on the
+    /// evaluator's stack (a call inside an argument uses the stack above them), so a call
+    /// allocates nothing.
+    fn call(
         &mut self,
         params: &[super::library::Param],
+        run: fn(&[Value]) -> Value,
         args: &'g [crate::policy::ast::Arg],
         receiver: Option<Value>,
-    ) -> Result<Vec<Value>, OutOfFuel> {
-        let mut values = vec![Value::None; params.len()];
+    ) -> Result<Value, OutOfFuel> {
+        let base = self.stack.len();
+        let top = base + params.len();
+        self.stack.resize(top, Value::None);
         let mut next = 0;
         if let Some(r) = receiver {
-            if let Some(slot) = values.first_mut() {
+            if let Some(slot) = self.stack.get_mut(base) {
                 *slot = r;
             }
             next = 1;
         }
         for arg in args {
-            let v = self.eval(&arg.value)?;
+            let v = match self.eval(&arg.value) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
+                }
+            };
             let slot = match &arg.name {
                 Some(name) => params.iter().position(|p| p.name == name.text),
                 None => {
@@ -531,11 +543,13 @@ impl<'g> Evaluator<'g> {
                     Some(s)
                 }
             };
-            if let Some(slot) = slot.filter(|s| *s < values.len()) {
-                values[slot] = v;
+            if let Some(slot) = slot.filter(|s| *s < params.len()) {
+                self.stack[base + slot] = v;
             }
         }
-        Ok(values)
+        let out = run(&self.stack[base..top]);
+        self.stack.truncate(base);
+        Ok(out)
     }
 
     fn binary(&mut self, op: BinOp, lhs: &'g Expr, rhs: &'g Expr) -> Result<Value, OutOfFuel> {
@@ -619,7 +633,13 @@ pub fn get_field(v: &Value, name: &str) -> Value {
             .find(|(k, _)| &**k == name)
             .map(|(_, v)| v.clone())
             .unwrap_or(Value::None),
-        Value::Record(r) if r.layout.columns.contains_key(name) => r.field(name),
+        Value::Record(r) => match r.layout.columns.get(name) {
+            Some(col) => Value::Cell(r.clone(), *col),
+            None => LIBRARY
+                .field(value_key(v), name)
+                .map(|f| (f.get)(v))
+                .unwrap_or(Value::None),
+        },
         other => match LIBRARY.field(value_key(other), name) {
             Some(f) => (f.get)(other),
             None => Value::None,

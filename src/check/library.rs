@@ -5,7 +5,7 @@
 //! Everything here is generic — documents, text, tables, money, validators. What a regulation
 //! requires is written in policy source on top of these.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{Datelike, NaiveDateTime};
@@ -155,9 +155,9 @@ impl Library {
 
 fn build() -> Library {
     let mut lib = Library {
-        functions: HashMap::new(),
-        methods: HashMap::new(),
-        fields: HashMap::new(),
+        functions: HashMap::default(),
+        methods: HashMap::default(),
+        fields: HashMap::default(),
     };
     let list_text = || Type::list(Type::Text);
     let mut func = |name, params, ret, doc, run| {

@@ -9,6 +9,9 @@ use crate::model::normalize::fold_width;
 /// `2026-11-30`, `2026/11/30`, `2026.11.30`, `2026年11月30日`, `20261130`, an Excel serial
 /// number (`46356`), or a date-time (its date).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    if let Some(day) = plain_iso_date(text.trim()) {
+        return Some(day);
+    }
     let s = fold_width(text.trim());
     if s.is_empty() {
         return None;
@@ -119,6 +122,22 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// `2026-11-30` or `2026/11/30`, the form most records use, read without allocating (a
+/// column of dates is parsed once per row per rule).
+fn plain_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok().filter(|y| *y >= 1000)?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
 fn ymd(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -203,6 +222,7 @@ mod tests {
             "20261130",
             " 2026-11-30 14:05 ",
             "２０２６－１１－３０",
+            "2026/11-30",
         ] {
             assert_eq!(parse_date(s), Some(d(2026, 11, 30)), "{s}");
         }
@@ -215,6 +235,8 @@ mod tests {
             "12000",
             "2026-11",
             "11/30/2026",
+            "0999-01-01",
+            "2026-1a-01",
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
