@@ -807,7 +807,7 @@ fn build() -> Library {
                     .collect();
                 let mut out: Vec<usize> = Vec::new();
                 for name in text_list(&a[1]) {
-                    let name = normalize_label(&name);
+                    let name = normalized_name(&name);
                     if name.is_empty() {
                         continue;
                     }
@@ -859,7 +859,7 @@ fn build() -> Library {
                     .map(|h| normalize_label(&h.text))
                     .collect();
                 for name in text_list(&a[1]) {
-                    let name = normalize_label(&name);
+                    let name = normalized_name(&name);
                     if name.is_empty() {
                         continue;
                     }
@@ -1546,12 +1546,35 @@ fn find_parts(d: &Document, names: &Value) -> Vec<PartRef> {
     find_parts_with(d, names, false)
 }
 
+/// A name a policy looks parts up by, normalised like a heading. The same few hundred names
+/// are looked up in every document, so each thread remembers what they normalise to.
+fn normalized_name(name: &str) -> String {
+    thread_local! {
+        static NORMALIZED: std::cell::RefCell<HashMap<Box<str>, Box<str>>> =
+            std::cell::RefCell::new(HashMap::default());
+    }
+    NORMALIZED.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(n) = memo.get(name) {
+            return n.to_string();
+        }
+        let n = normalize_label(name);
+        // Names are policy constants; a policy that builds them from text cannot grow this
+        // without bound.
+        if memo.len() >= 4096 {
+            memo.clear();
+        }
+        memo.insert(name.into(), n.as_str().into());
+        n
+    })
+}
+
 /// Parts as [`find_parts`]; `columns`: table column headers count as parts too (§4 accepts
 /// only headings and labelled lines, so rules opt in where a table states the part).
 fn find_parts_with(d: &Document, names: &Value, columns: bool) -> Vec<PartRef> {
     let names: Vec<String> = text_list(names)
         .iter()
-        .map(|n| normalize_label(n))
+        .map(|n| normalized_name(n))
         .filter(|n| !n.is_empty())
         .collect();
     let hit = |text: &str| names.iter().any(|n| text.contains(n.as_str()));
