@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use aho_corasick::AhoCorasick;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::model::normalize::fold_width;
@@ -13,8 +14,9 @@ use crate::policy::KindDef;
 
 /// Compiled kind recognition for a policy set and configuration.
 pub struct KindRecognizer {
-    /// (kind, normalised keywords, is a record kind) in precedence order.
-    keywords: Vec<(String, Vec<String>, bool)>,
+    /// Keywords of the document kinds and of the record kinds.
+    documents: Keywords,
+    records: Keywords,
     /// Explicit globs: configuration first, then the kinds' own.
     globs: Vec<(String, GlobSet)>,
     known: Vec<String>,
@@ -49,14 +51,11 @@ impl KindRecognizer {
             }
             globs.push((kind, b.build().map_err(|e| e.to_string())?));
         }
+        let keywords_of =
+            |records: bool| Keywords::new(kinds.iter().filter(|k| k.is_records() == records));
         Ok(KindRecognizer {
-            keywords: kinds
-                .iter()
-                .map(|k| {
-                    let words = k.keywords.iter().map(|w| normalize_name(w)).collect();
-                    (k.name.clone(), words, k.is_records())
-                })
-                .collect(),
+            documents: keywords_of(false)?,
+            records: keywords_of(true)?,
             globs,
             known: kinds.iter().map(|k| k.name.clone()).collect(),
         })
@@ -91,15 +90,9 @@ impl KindRecognizer {
             .unwrap_or_default();
         let name = normalize_name(&stem);
         let title = title.map(normalize_name).unwrap_or_default();
-        self.keywords
-            .iter()
-            .filter(|(_, _, records)| !records)
-            .find(|(_, words, _)| {
-                words
-                    .iter()
-                    .any(|w| contains_keyword(&name, w) || contains_keyword(&title, w))
-            })
-            .map(|(k, _, _)| (k.clone(), Reason::Keyword))
+        self.documents
+            .first_kind(&[&name, &title])
+            .map(|k| (k.to_string(), Reason::Keyword))
     }
 
     /// The record kind a file's path names: a glob, else keywords in the file's own name.
@@ -116,11 +109,7 @@ impl KindRecognizer {
             .map(|s| s.to_string_lossy())
             .unwrap_or_default();
         let name = normalize_name(&stem);
-        self.keywords
-            .iter()
-            .filter(|(_, _, records)| *records)
-            .find(|(_, words, _)| words.iter().any(|w| contains_keyword(&name, w)))
-            .map(|(k, _, _)| k.clone())
+        self.records.first_kind(&[&name]).map(str::to_string)
     }
 }
 
@@ -143,23 +132,59 @@ pub fn normalize_name(s: &str) -> String {
     out.trim_end().to_string()
 }
 
-/// Keyword containment; an ASCII keyword must start at a word start (`advert` matches
-/// `adverts` but not `madvert`).
-fn contains_keyword(hay: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
+/// The keywords of some kinds, in one automaton: a file name and a title are scanned once
+/// for all of them.
+struct Keywords {
+    /// Kind names in precedence order.
+    kinds: Vec<String>,
+    matcher: AhoCorasick,
+    /// For each keyword: the index of its kind, and whether it starts with an ASCII letter or
+    /// digit (then it must start a word: `advert` matches `adverts`, not `madvert`).
+    keywords: Vec<(usize, bool)>,
+}
+
+impl Keywords {
+    fn new<'k>(kinds: impl Iterator<Item = &'k KindDef>) -> Result<Keywords, String> {
+        let mut names = Vec::new();
+        let mut words = Vec::new();
+        let mut keywords = Vec::new();
+        for (i, kind) in kinds.enumerate() {
+            names.push(kind.name.clone());
+            for word in kind.keywords.iter().map(|w| normalize_name(w)) {
+                if let Some(first) = word.chars().next() {
+                    keywords.push((i, first.is_ascii_alphanumeric()));
+                    words.push(word);
+                }
+            }
+        }
+        let matcher = AhoCorasick::new(&words).map_err(|e| e.to_string())?;
+        Ok(Keywords {
+            kinds: names,
+            matcher,
+            keywords,
+        })
     }
-    let ascii_start = word
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric());
-    hay.match_indices(word).any(|(i, _)| {
-        !ascii_start
-            || !hay[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric())
-    })
+
+    /// The first-declared kind with a keyword in any of `texts`.
+    fn first_kind(&self, texts: &[&str]) -> Option<&str> {
+        let mut best: Option<usize> = None;
+        for text in texts {
+            for m in self.matcher.find_overlapping_iter(*text) {
+                let Some(&(kind, ascii_start)) = self.keywords.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                let mid_word = ascii_start
+                    && text[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric());
+                if !mid_word && best.is_none_or(|b| kind < b) {
+                    best = Some(kind);
+                }
+            }
+        }
+        best.and_then(|k| self.kinds.get(k)).map(String::as_str)
+    }
 }
 
 #[cfg(test)]
