@@ -239,12 +239,18 @@ pub fn check(options: &Options) -> Result<Outcome, RunError> {
             && options.partition.is_none_or(|p| p.contains(display))
     };
     let rest = narrow(&mut walked, in_scope);
-    let context_only = if !corpus_kinds.is_empty()
-        && walked
-            .files
-            .iter()
-            .any(|c| c.file_type == FileType::Records)
-    {
+    // Documents are kept for cross-source rules only when there are records to look them up;
+    // otherwise each document is dropped once checked, and memory does not grow with the tree.
+    let has_records = walked
+        .files
+        .iter()
+        .any(|c| c.file_type == FileType::Records);
+    let corpus_kinds = if has_records {
+        corpus_kinds
+    } else {
+        Vec::new()
+    };
+    let context_only = if !corpus_kinds.is_empty() {
         rest.into_iter()
             .filter(|c| c.file_type != FileType::Records)
             .collect()
@@ -471,7 +477,9 @@ fn check_document_file(
             kind,
         }) => {
             let doc = Arc::new(doc);
-            let findings = checker.check_document(doc.clone(), kind.as_deref(), &c.display);
+            let mut findings = checker.check_document(doc.clone(), kind.as_deref(), &c.display);
+            // The document is dropped once checked; its findings keep only their lines.
+            findings.iter_mut().for_each(Finding::compact);
             let keep = kind
                 .as_ref()
                 .filter(|k| corpus_kinds.contains(k))

@@ -16,6 +16,10 @@ pub const RULE_ABORTED: &str = "bylaw/rule-aborted";
 /// the rest of the file is still checked.
 pub const MALFORMED_RECORD: &str = "bylaw/malformed-record";
 
+/// Lines kept around a finding's span by [`Finding::compact`]: the one line of context a
+/// snippet shows (miette's default, which the human report uses).
+const EXCERPT_CONTEXT_LINES: usize = 1;
+
 /// One finding about one file.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -84,6 +88,15 @@ pub struct Location {
 }
 
 impl Finding {
+    /// Keep, of the checked text, only the lines the finding shows (with some context): a
+    /// run holds its findings until it reports them, and should not hold every file that
+    /// has one.
+    pub fn compact(&mut self) {
+        if let (Some(src), Some(span)) = (&self.source, self.span) {
+            self.source = Some(src.excerpt(span, EXCERPT_CONTEXT_LINES));
+        }
+    }
+
     pub fn location(&self) -> Location {
         if let Some(r) = &self.record {
             return Location {

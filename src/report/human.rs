@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
@@ -66,7 +67,13 @@ impl Diagnostic for Report<'_> {
                 let s = r.snippet.as_ref()?.span.clone();
                 (s.start, s.end.saturating_sub(s.start)).into()
             }
-            None => self.finding.span?.into(),
+            // The source may be an excerpt: the span is rebased onto its text.
+            None => {
+                let span = self.finding.span?;
+                let base = self.finding.source.as_ref().map_or(0, |s| s.base());
+                let start = span.start.saturating_sub(base);
+                (start, span.end.saturating_sub(base).saturating_sub(start)).into()
+            }
         };
         let label = self.finding.label.clone();
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
@@ -107,7 +114,7 @@ pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> S
     // A spreadsheet or JSON row is shown as `A | B | C`: its columns are not the file's, so
     // the header names the place (`Sheet1!C17`, `record 3`) instead of `line:column`.
     let placed = handler.clone().without_primary_span_start();
-    let mut masked_sources: HashMap<String, String> = HashMap::new();
+    let mut masked_sources: HashMap<usize, String> = HashMap::new();
     let mut out = String::new();
     for f in findings {
         let source = match (&f.source, &f.record) {
@@ -117,14 +124,15 @@ pub fn render(findings: &[Finding], summary: Summary, opts: &RenderOptions) -> S
                 first_line: snippet.first_line,
             }),
             (Some(src), None) => {
+                // Findings of a file may share its text: masked once.
                 let text = masked_sources
-                    .entry(f.file.clone())
+                    .entry(Arc::as_ptr(src) as usize)
                     .or_insert_with(|| opts.mask(src.text()).into_owned())
                     .clone();
                 Some(CharColumns {
                     name: f.file.clone(),
                     text,
-                    first_line: 1,
+                    first_line: src.first_line() + 1,
                 })
             }
             (None, None) => None,
