@@ -7,6 +7,7 @@
 //! memory unless a rule groups them.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::{Scope, ScopedJoinHandle};
@@ -301,6 +302,28 @@ const FUEL_PER_ROW: u64 = 200_000;
 struct Pipeline<'s, 'c> {
     feeds: Vec<SyncSender<Arc<Vec<Value>>>>,
     workers: Vec<ScopedJoinHandle<'s, RuleRun<'c>>>,
+    /// Batches handed over, oldest first. The reader takes each back when every rule is done
+    /// with it: its rows are freed by the thread that allocated them and its buffer is reused
+    /// (freeing rows on the rules' threads and allocating a buffer per batch made the
+    /// allocator's work grow with the table).
+    in_flight: VecDeque<Arc<Vec<Value>>>,
+}
+
+impl Pipeline<'_, '_> {
+    /// The oldest batch, emptied, if every rule is done with it.
+    fn reclaim(&mut self) -> Option<Vec<Value>> {
+        let oldest = self.in_flight.pop_front()?;
+        match Arc::try_unwrap(oldest) {
+            Ok(mut rows) => {
+                rows.clear();
+                Some(rows)
+            }
+            Err(oldest) => {
+                self.in_flight.push_front(oldest);
+                None
+            }
+        }
+    }
 }
 
 /// Checks one table after another as a reader pushes rows.
@@ -386,14 +409,17 @@ impl<'c: 's, 's, 'e> TableChecker<'c, 's, 'e> {
             self.pipeline = Some(self.start_pipeline(threads));
         }
         let batch = std::mem::take(&mut self.batch);
-        match &self.pipeline {
+        match &mut self.pipeline {
             Some(p) => {
                 let batch = Arc::new(batch);
                 for feed in &p.feeds {
                     // A closed feed means its worker panicked; `finish` reports it.
                     let _ = feed.send(Arc::clone(&batch));
                 }
-                self.batch = Vec::with_capacity(BATCH_ROWS);
+                p.in_flight.push_back(batch);
+                self.batch = p
+                    .reclaim()
+                    .unwrap_or_else(|| Vec::with_capacity(BATCH_ROWS));
             }
             None => {
                 self.runs.par_iter_mut().for_each(|run| run.rows(&batch));
@@ -416,13 +442,17 @@ impl<'c: 's, 's, 'e> TableChecker<'c, 's, 'e> {
                 run
             }));
         }
-        Pipeline { feeds, workers }
+        Pipeline {
+            feeds,
+            workers,
+            in_flight: VecDeque::new(),
+        }
     }
 
     /// The table ends: run the epilogues and collect the findings.
     pub fn finish(&mut self) {
         self.hand_over();
-        if let Some(Pipeline { feeds, workers }) = self.pipeline.take() {
+        if let Some(Pipeline { feeds, workers, .. }) = self.pipeline.take() {
             drop(feeds);
             for worker in workers {
                 match worker.join() {
