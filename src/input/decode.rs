@@ -54,11 +54,13 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
         Err(e) => e.into_bytes(),
     };
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    // A few kilobytes tell GBK from Big5 or Windows-1252 as well as the whole file does,
-    // and the detector costs about a thousand instructions a byte; the whole file is then
-    // decoded, and must decode cleanly.
-    let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE)];
-    detector.feed(sample, sample.len() == bytes.len());
+    // A few kilobytes of non-ASCII text tell GBK from Big5 or Windows-1252 as well as the
+    // whole file does, and the detector costs about a thousand instructions a byte; the whole
+    // file is then decoded, and must decode cleanly. ASCII says nothing, so the sample starts
+    // at the first other byte.
+    let from = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+    let sample = &bytes[from..bytes.len().min(from + DETECTION_SAMPLE)];
+    detector.feed(sample, from + sample.len() == bytes.len());
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     // GBK is a subset of GB18030: decode with the superset, name it as detected.
     let enc = if guess == encoding_rs::GBK {
@@ -171,6 +173,35 @@ mod tests {
         ] {
             let bytes = std::fs::read(dir.join(legacy)).expect("corpus file");
             let expected = std::fs::read_to_string(dir.join(reference)).expect("reference");
+            let decoded = decode_text(bytes).expect("decodes");
+            assert_eq!(
+                decoded.text, expected,
+                "{legacy} read as {}",
+                decoded.encoding
+            );
+        }
+    }
+
+    /// Detection samples the text from its first non-ASCII byte: a Big5 file behind a long
+    /// ASCII preamble (a table of figures, an English header) is still told from GBK.
+    #[test]
+    fn long_ascii_preamble_does_not_hide_the_encoding() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/text");
+        let preamble = "Q3 2026, store 0417, units 1200, 1350, 980\n".repeat(200);
+        for (legacy, reference) in [
+            (
+                "sunzi-bingfa-traditional-big5.txt",
+                "sunzi-bingfa-traditional-utf-8.txt",
+            ),
+            (
+                "sunzi-bingfa-simplified-gbk.txt",
+                "sunzi-bingfa-simplified-utf-8.txt",
+            ),
+        ] {
+            let mut bytes = preamble.as_bytes().to_vec();
+            bytes.extend(std::fs::read(dir.join(legacy)).expect("corpus file"));
+            let expected = preamble.clone()
+                + &std::fs::read_to_string(dir.join(reference)).expect("reference");
             let decoded = decode_text(bytes).expect("decodes");
             assert_eq!(
                 decoded.text, expected,
