@@ -6,6 +6,8 @@
 //! test fails, not skips, without it). Each output is also snapshotted, and personal data must
 //! stay masked in all of them.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +18,7 @@ use bylaw::report::sarif::RuleInfo;
 use bylaw::report::{RenderOptions, github, junit, sarif};
 use bylaw::run::{self, Options, Outcome};
 use bylaw::source::{SourceFile, Span};
+use common::{is_uri_reference, sarif_errors, validate_sarif};
 
 const D01: &str = "policies/tests/documents/d01-research-report";
 const FORMATS: &str = "tests/fixtures/records/formats";
@@ -135,51 +138,6 @@ fn crafted() -> Vec<Finding> {
 }
 
 // ---- SARIF ----------------------------------------------------------------------------------
-
-/// The errors of a SARIF log against the official schema (formats such as `uri-reference`
-/// checked too).
-fn sarif_errors(output: &str) -> Vec<String> {
-    let schema_file = schema_path("sarif-schema-2.1.0.json");
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&schema_file)
-            .unwrap_or_else(|e| panic!("{}: {e}", schema_file.display())),
-    )
-    .expect("the SARIF schema is JSON");
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles");
-    let instance: serde_json::Value = serde_json::from_str(output).expect("SARIF output is JSON");
-    validator
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
-}
-
-/// Whether a text is an RFC 3986 URI reference made of path characters. (The schema's
-/// `uri-reference` format is not a draft-04 format, so the validator does not check it.)
-fn is_uri_reference(uri: &str) -> bool {
-    regex::Regex::new(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*$")
-        .expect("regex")
-        .is_match(uri)
-}
-
-fn validate_sarif(output: &str) {
-    let mut errors = sarif_errors(output);
-    let log: serde_json::Value = serde_json::from_str(output).expect("SARIF output is JSON");
-    for r in log["runs"][0]["results"].as_array().into_iter().flatten() {
-        let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
-        if !uri.as_str().is_some_and(is_uri_reference) {
-            errors.push(format!("{uri} is not a URI reference"));
-        }
-    }
-    assert!(
-        errors.is_empty(),
-        "SARIF output does not validate against the official schema:\n{}",
-        errors.join("\n")
-    );
-}
 
 fn sarif_of(findings: &[Finding], files_checked: usize) -> serde_json::Value {
     let out = sarif::render(

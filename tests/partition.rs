@@ -15,7 +15,7 @@ use std::sync::{Mutex, OnceLock};
 use serde_json::Value;
 
 mod common;
-use common::{bylaw, write};
+use common::{bylaw, validate_sarif, write};
 
 const AS_OF: &str = "2026-11-30";
 
@@ -291,25 +291,6 @@ fn rule_ids(log: &Value) -> Vec<String> {
         .iter()
         .map(|r| r["id"].as_str().expect("id").to_string())
         .collect()
-}
-
-fn validate_sarif(output: &str) {
-    let path = repo("../shared/corpora/schemas/sarif-schema-2.1.0.json");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-    )
-    .expect("the SARIF schema is JSON");
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles");
-    let instance: Value = serde_json::from_str(output).expect("SARIF is JSON");
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
 }
 
 #[test]
