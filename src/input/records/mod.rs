@@ -15,6 +15,7 @@
 //! names the sheet; it may follow the previous sheet's rows, so do not attribute it to that
 //! table) — comes where it is found.
 
+mod cfb;
 mod csv;
 mod json;
 mod spreadsheet;

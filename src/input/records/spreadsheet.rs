@@ -142,6 +142,22 @@ fn open<R: Read + Seek>(
             help: None,
         });
     }
+    if magic.starts_with(CFB_MAGIC) {
+        // calamine would loop on such a file until memory runs out (see `cfb`).
+        let mut content = Vec::new();
+        reopen()
+            .and_then(|mut r| r.read_to_end(&mut content))
+            .map_err(|e| ReadError {
+                message: format!("cannot read this file: {}", crate::input::io_reason(&e)),
+                help: None,
+            })?;
+        if !super::cfb::chains_end(&content) {
+            return Err(damaged(
+                ext,
+                "a chain of sectors in the file loops back on itself",
+            ));
+        }
+    }
     let first = open_as(reopen, declared);
     let error = match first {
         Ok(book) => return Ok(book),
