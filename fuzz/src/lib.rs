@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, LazyLock};
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock, Mutex, Once};
 
 use bylaw::check::engine::{Checker, RuleSettings};
 use bylaw::check::records::{TableChecker, pick_header};
@@ -114,4 +115,35 @@ fn render(findings: &[Finding]) {
         ..Summary::default()
     };
     let _ = bylaw::report::human::render(findings, summary, &opts);
+}
+
+/// Let panics raised inside calamine unwind, instead of aborting the fuzzer.
+///
+/// libFuzzer's panic hook aborts on every panic, even one that is caught. bylaw runs every
+/// call into calamine (third-party code reading untrusted workbooks) under `catch_unwind` and
+/// turns a panic into a clean "damaged workbook" error or a problem for one sheet, which is
+/// what the app shows; so a panic located in calamine's source is let through to that guard
+/// (and listed once per place, for the README). Any other panic still aborts, and so does a
+/// calamine panic that the guard does not catch: it unwinds to the fuzzer's own handler.
+pub fn tolerate_guarded_calamine_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let fuzzer_hook = std::panic::take_hook();
+        let seen: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
+        std::panic::set_hook(Box::new(move |info| {
+            let Some(place) = info.location().filter(|l| l.file().contains("/calamine-")) else {
+                return fuzzer_hook(info);
+            };
+            let place = format!("{}:{}", place.file(), place.line());
+            if seen.lock().is_ok_and(|mut s| s.insert(place.clone())) {
+                let what = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                eprintln!("calamine panic (caught by bylaw's guard) at {place}: {what}");
+            }
+        }));
+    });
 }
