@@ -10,7 +10,7 @@ use std::time::Duration;
 use bylaw::check::engine::{Checker, RuleSettings};
 use bylaw::check::records::{TableChecker, pick_header};
 use bylaw::input::records::{Event, read_records_bytes};
-use bylaw::policy::{self, KindDef};
+use bylaw::policy::{self, Base, KindDef, PolicySource, format};
 
 /// How long one input may take (a debug build, on a busy machine).
 const BOUND: Duration = Duration::from_secs(60);
@@ -49,6 +49,31 @@ fn each_input(target: &str, f: fn(Vec<u8>)) {
             Err(mpsc::RecvTimeoutError::Timeout) => panic!("{name}: still running after {BOUND:?}"),
         }
     }
+}
+
+/// Load a policy source as `bylaw check --policy FILE` does, and format it as `bylaw fmt` does
+/// (the result must format to itself).
+fn load_and_format(bytes: Vec<u8>) {
+    let Ok(text) = String::from_utf8(bytes) else {
+        return;
+    };
+    let source = PolicySource {
+        name: "fuzz.bylaw".into(),
+        text: text.clone(),
+        base: Base::Builtin("documents".into()),
+    };
+    let _ = policy::load(&[source], &BTreeMap::new());
+    if let Ok(formatted) = format::format(&text) {
+        let again = format::format(&formatted).expect("the formatted text formats");
+        assert_eq!(again, formatted);
+    }
+}
+
+/// Lists opened many times over (`"theme"[[[[…`): the grammar tried a comprehension, then a
+/// list, parsing the element twice at each level, so a line of 40 brackets never finished.
+#[test]
+fn policy_parser() {
+    each_input("policy_parser", load_and_format);
 }
 
 /// The built-in pack, ready to check.
