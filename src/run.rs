@@ -506,7 +506,7 @@ fn check_document_file(
 
 /// The document's suppression directives. In plain text a directive line is not content:
 /// the text is read again with those lines blanked (byte lengths kept, so spans stay true).
-fn with_directives(
+pub fn with_directives(
     read: input::ReadDocument,
     display: &str,
     file_type: FileType,

@@ -65,6 +65,16 @@ pub fn read_document(
         message: format!("cannot read this file: {}", io_reason(&e)),
         help: None,
     })?;
+    read_document_bytes(bytes, name, file_type)
+}
+
+/// Parse one document from its bytes (as [`read_document`] does after reading the file);
+/// `name` is the path as reported.
+pub fn read_document_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    file_type: FileType,
+) -> Result<ReadDocument, ReadError> {
     if file_type == FileType::Docx {
         let (doc, comments) =
             docx::read_docx_with_comments(&bytes, name, &docx::DocxLimits::default())?;

@@ -931,40 +931,48 @@ impl<'s, 'c> Printer<'s, 'c> {
         self.lit(Sep::None, close)
     }
 
+    /// `[element for binding in iter if filter]`; `comp` is the part from `for` on.
+    fn comprehension(&mut self, sep: Sep, element: &Pair<'s, Rule>, comp: &Pair<'s, Rule>) -> Res {
+        let inner: Vec<_> = comp.clone().into_inner().collect();
+        let (binding, iter, filter) = match inner.as_slice() {
+            [b, i] => (b, i, None),
+            [b, i, f] => (b, i, Some(f)),
+            _ => return Err("a malformed comprehension".into()),
+        };
+        self.lit(sep, "[")?;
+        self.indents.push(self.col);
+        self.expr(Sep::None, element)?;
+        let at = self.find("for")?;
+        let before = self.breakable(at, 3);
+        self.lit(before, "for")?;
+        self.binding(SPACE, binding)?;
+        self.lit(SPACE, "in")?;
+        self.expr(SPACE, iter)?;
+        if let Some(filter) = filter {
+            let at = self.find("if")?;
+            let before = self.breakable(at, 2);
+            self.lit(before, "if")?;
+            self.expr(SPACE, filter)?;
+        }
+        self.indents.pop();
+        self.lit(Sep::None, "]")
+    }
+
     fn primary(&mut self, sep: Sep, pair: &Pair<'s, Rule>) -> Res {
         let inner: Vec<_> = pair.clone().into_inner().collect();
         match pair.as_rule() {
             Rule::expr => self.bracketed(sep, "(", ")", pair),
-            Rule::list => self.seq(sep, Seq::List, &inner, end(pair) - 1),
+            Rule::list => match inner.as_slice() {
+                [element, comp] if comp.as_rule() == Rule::comprehension => {
+                    self.comprehension(sep, element, comp)
+                }
+                _ => self.seq(sep, Seq::List, &inner, end(pair) - 1),
+            },
             Rule::map => self.seq(sep, Seq::Map, &inner, end(pair) - 1),
             Rule::call => {
                 let name = inner.first().ok_or("a call without a name")?;
                 self.atom(sep, name);
                 self.args(inner.get(1).cloned(), end(pair))
-            }
-            Rule::comprehension => {
-                let (element, binding, iter, filter) = match inner.as_slice() {
-                    [e, b, i] => (e, b, i, None),
-                    [e, b, i, f] => (e, b, i, Some(f)),
-                    _ => return Err("a malformed comprehension".into()),
-                };
-                self.lit(sep, "[")?;
-                self.indents.push(self.col);
-                self.expr(Sep::None, element)?;
-                let at = self.find("for")?;
-                let before = self.breakable(at, 3);
-                self.lit(before, "for")?;
-                self.binding(SPACE, binding)?;
-                self.lit(SPACE, "in")?;
-                self.expr(SPACE, iter)?;
-                if let Some(filter) = filter {
-                    let at = self.find("if")?;
-                    let before = self.breakable(at, 2);
-                    self.lit(before, "if")?;
-                    self.expr(SPACE, filter)?;
-                }
-                self.indents.pop();
-                self.lit(Sep::None, "]")
             }
             Rule::quantifier => {
                 let [kind, binding, iter, cond] = inner.as_slice() else {

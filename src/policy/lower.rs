@@ -395,6 +395,20 @@ impl<'s> Lowerer<'s> {
         expr
     }
 
+    /// `[element for binding in iter if filter]`, from the element and the `comprehension` pair.
+    fn comprehension(&mut self, element: Expr, pair: Pair<'_, Rule>) -> ExprKind {
+        let mut inner = pair.into_inner();
+        match (inner.next(), inner.next()) {
+            (Some(binding), Some(iter)) => ExprKind::Comprehension {
+                element: Box::new(element),
+                binding: self.binding(binding),
+                iter: Box::new(self.expr(iter)),
+                filter: inner.next().map(|f| Box::new(self.expr(f))),
+            },
+            _ => ExprKind::None,
+        }
+    }
+
     fn args(&mut self, pair: Pair<'_, Rule>) -> Vec<Arg> {
         pair.into_inner()
             .map(|arg| {
@@ -447,7 +461,16 @@ impl<'s> Lowerer<'s> {
                 }
             }
             Rule::ident => ExprKind::Ident(pair.as_str().to_string()),
-            Rule::list => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect()),
+            Rule::list => {
+                let inner: Vec<_> = pair.into_inner().collect();
+                match inner.as_slice() {
+                    [element, comp] if comp.as_rule() == Rule::comprehension => {
+                        let element = self.expr(element.clone());
+                        self.comprehension(element, comp.clone())
+                    }
+                    _ => ExprKind::List(inner.into_iter().map(|p| self.expr(p)).collect()),
+                }
+            }
             Rule::map => ExprKind::Map(
                 pair.into_inner()
                     .filter_map(|entry| {
@@ -478,18 +501,6 @@ impl<'s> Lowerer<'s> {
                 ExprKind::Call {
                     func: name_of(&func),
                     args,
-                }
-            }
-            Rule::comprehension => {
-                let mut inner = pair.into_inner();
-                match (inner.next(), inner.next(), inner.next()) {
-                    (Some(element), Some(binding), Some(iter)) => ExprKind::Comprehension {
-                        element: Box::new(self.expr(element)),
-                        binding: self.binding(binding),
-                        iter: Box::new(self.expr(iter)),
-                        filter: inner.next().map(|f| Box::new(self.expr(f))),
-                    },
-                    _ => ExprKind::None,
                 }
             }
             Rule::quantifier => {

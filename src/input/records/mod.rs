@@ -15,6 +15,7 @@
 //! names the sheet; it may follow the previous sheet's rows, so do not attribute it to that
 //! table) — comes where it is found.
 
+mod cfb;
 mod csv;
 mod json;
 mod spreadsheet;
@@ -72,36 +73,52 @@ pub fn read_records(
     on: &mut dyn FnMut(Event),
 ) -> Result<(), ReadError> {
     let ext = extension(path).unwrap_or_default();
-    match ext.as_str() {
-        "csv" | "tsv" => {
-            let bytes = read_bytes(path)?;
-            csv::read_csv(bytes, display, ext == "tsv", pick, on)
-        }
-        "json" => {
-            let bytes = read_bytes(path)?;
-            json::read_json(bytes, display, false, pick, on)
-        }
-        "jsonl" | "ndjson" => {
-            let bytes = read_bytes(path)?;
-            json::read_json(bytes, display, true, pick, on)
-        }
-        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => {
-            spreadsheet::read_workbook(path, &ext, display, pick, on)
-        }
-        _ => Err(ReadError {
-            message: format!(
-                "bylaw does not read {} files as records",
-                if ext.is_empty() {
-                    "extension-less".to_string()
-                } else {
-                    format!(".{ext}")
-                }
-            ),
-            help: Some(
-                "record files are .csv, .tsv, .xlsx, .xlsm, .xls, .ods, .json, .jsonl and .ndjson"
-                    .into(),
-            ),
-        }),
+    if is_workbook(&ext) {
+        return spreadsheet::read_workbook_file(path, &ext, display, pick, on);
+    }
+    if !RECORD_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(unsupported(&ext));
+    }
+    let bytes = read_bytes(path)?;
+    read_records_bytes(bytes, &ext, display, pick, on)
+}
+
+/// [`read_records`] on a file's bytes: `ext` is the lower-case extension (without the dot)
+/// that says how to read them.
+pub fn read_records_bytes(
+    bytes: Vec<u8>,
+    ext: &str,
+    display: &str,
+    pick: &HeaderPicker,
+    on: &mut dyn FnMut(Event),
+) -> Result<(), ReadError> {
+    match ext {
+        "csv" | "tsv" => csv::read_csv(bytes, display, ext == "tsv", pick, on),
+        "json" => json::read_json(bytes, display, false, pick, on),
+        "jsonl" | "ndjson" => json::read_json(bytes, display, true, pick, on),
+        _ if is_workbook(ext) => spreadsheet::read_workbook_bytes(&bytes, ext, display, pick, on),
+        _ => Err(unsupported(ext)),
+    }
+}
+
+fn is_workbook(ext: &str) -> bool {
+    matches!(ext, "xlsx" | "xlsm" | "xls" | "ods" | "xlsb")
+}
+
+fn unsupported(ext: &str) -> ReadError {
+    ReadError {
+        message: format!(
+            "bylaw does not read {} files as records",
+            if ext.is_empty() {
+                "extension-less".to_string()
+            } else {
+                format!(".{ext}")
+            }
+        ),
+        help: Some(
+            "record files are .csv, .tsv, .xlsx, .xlsm, .xls, .ods, .json, .jsonl and .ndjson"
+                .into(),
+        ),
     }
 }
 

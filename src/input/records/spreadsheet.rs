@@ -12,13 +12,14 @@
 //! sheet, never the end of the run.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
 
 use calamine::{
-    Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, Sheets, Xls, Xlsb, Xlsx, open_workbook,
+    Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, Sheets, Xls, Xlsb, Xlsx,
+    open_workbook_from_rs,
 };
 
 use super::{Event, HEADER_CANDIDATES, HeaderPicker, problem};
@@ -27,8 +28,6 @@ use crate::model::record::{Cell, RecordFormat, Row, RowPlace, Table};
 
 /// Excel's column limit (XFD); cells beyond it are ignored.
 const MAX_COLUMNS: usize = 16_384;
-
-type Book = Sheets<BufReader<File>>;
 
 /// The container formats calamine reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +38,37 @@ enum Format {
     Ods,
 }
 
-pub(super) fn read_workbook(
+/// Read a workbook file; it is opened again for each container format tried.
+pub(super) fn read_workbook_file(
     path: &Path,
+    ext: &str,
+    display: &str,
+    pick: &HeaderPicker,
+    on: &mut dyn FnMut(Event),
+) -> Result<(), ReadError> {
+    let magic = read_magic(path)?;
+    let reopen = || File::open(path).map(BufReader::new);
+    read_workbook(&reopen, &magic, ext, display, pick, on)
+}
+
+/// Read a workbook from its bytes.
+pub(super) fn read_workbook_bytes(
+    bytes: &[u8],
+    ext: &str,
+    display: &str,
+    pick: &HeaderPicker,
+    on: &mut dyn FnMut(Event),
+) -> Result<(), ReadError> {
+    let magic = &bytes[..bytes.len().min(8)];
+    let reopen = || Ok(Cursor::new(bytes));
+    read_workbook(&reopen, magic, ext, display, pick, on)
+}
+
+/// Read a workbook whose content `reopen` gives from its start, each time it is called;
+/// `magic` is its first bytes.
+fn read_workbook<R: Read + Seek>(
+    reopen: &dyn Fn() -> std::io::Result<R>,
+    magic: &[u8],
     ext: &str,
     display: &str,
     pick: &HeaderPicker,
@@ -52,8 +80,7 @@ pub(super) fn read_workbook(
         "ods" => Format::Ods,
         _ => Format::Xlsx,
     };
-    let magic = read_magic(path)?;
-    let mut book = open(path, declared, &magic, ext)?;
+    let mut book = open(reopen, declared, magic, ext)?;
 
     let sheets: Vec<(String, SheetType)> = match guard(|| {
         book.sheets_metadata()
@@ -103,14 +130,35 @@ const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Opens the workbook as its extension says; when that fails and the content is another
 /// spreadsheet container (an .xlsx saved with an .xls name, say), as that.
-fn open(path: &Path, declared: Format, magic: &[u8], ext: &str) -> Result<Book, ReadError> {
+fn open<R: Read + Seek>(
+    reopen: &dyn Fn() -> std::io::Result<R>,
+    declared: Format,
+    magic: &[u8],
+    ext: &str,
+) -> Result<Sheets<R>, ReadError> {
     if magic.is_empty() {
         return Err(ReadError {
             message: "this workbook is empty (0 bytes)".into(),
             help: None,
         });
     }
-    let first = open_as(path, declared);
+    if magic.starts_with(CFB_MAGIC) {
+        // calamine would loop on such a file until memory runs out (see `cfb`).
+        let mut content = Vec::new();
+        reopen()
+            .and_then(|mut r| r.read_to_end(&mut content))
+            .map_err(|e| ReadError {
+                message: format!("cannot read this file: {}", crate::input::io_reason(&e)),
+                help: None,
+            })?;
+        if !super::cfb::chains_end(&content) {
+            return Err(damaged(
+                ext,
+                "a chain of sectors in the file loops back on itself",
+            ));
+        }
+    }
+    let first = open_as(reopen, declared);
     let error = match first {
         Ok(book) => return Ok(book),
         Err(e) => e,
@@ -127,7 +175,7 @@ fn open(path: &Path, declared: Format, magic: &[u8], ext: &str) -> Result<Book, 
         None
     };
     if let Some(other) = sniffed.filter(|f| *f != declared)
-        && let Ok(book) = open_as(path, other)
+        && let Ok(book) = open_as(reopen, other)
     {
         return Ok(book);
     }
@@ -139,13 +187,17 @@ enum OpenError {
     Panicked,
 }
 
-fn open_as(path: &Path, format: Format) -> Result<Book, OpenError> {
-    let opened = guard(|| -> Result<Book, calamine::Error> {
+fn open_as<R: Read + Seek>(
+    reopen: &dyn Fn() -> std::io::Result<R>,
+    format: Format,
+) -> Result<Sheets<R>, OpenError> {
+    let opened = guard(|| -> Result<Sheets<R>, calamine::Error> {
+        let content = reopen().map_err(calamine::Error::Io)?;
         Ok(match format {
-            Format::Xlsx => Sheets::Xlsx(open_workbook::<Xlsx<_>, _>(path)?),
-            Format::Xls => Sheets::Xls(open_workbook::<Xls<_>, _>(path)?),
-            Format::Xlsb => Sheets::Xlsb(open_workbook::<Xlsb<_>, _>(path)?),
-            Format::Ods => Sheets::Ods(open_workbook::<Ods<_>, _>(path)?),
+            Format::Xlsx => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(content)?),
+            Format::Xls => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(content)?),
+            Format::Xlsb => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(content)?),
+            Format::Ods => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(content)?),
         })
     });
     match opened {
@@ -230,8 +282,8 @@ fn lowercase_first(s: &str) -> String {
 /// One sheet row: its 0-based sheet row number and its cells' text from column A on.
 type SheetRow = (u32, Vec<String>);
 
-fn read_sheet(
-    book: &mut Book,
+fn read_sheet<R: Read + Seek>(
+    book: &mut Sheets<R>,
     name: &str,
     display: &str,
     pick: &HeaderPicker,
