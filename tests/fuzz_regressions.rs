@@ -99,7 +99,7 @@ fn check_records(bytes: Vec<u8>) {
         .filter(|k| k.is_records())
         .collect();
     let pick = |rows: &[Vec<String>]| pick_header(&kinds, None, rows, ext.starts_with('x'));
-    let mut tables = TableChecker::new(checker);
+    let mut tables = TableChecker::new(checker, None);
     let _ = read_records_bytes(
         file.to_vec(),
         ext,

@@ -67,7 +67,7 @@ pub fn check_records(bytes: Vec<u8>, ext: &str) {
     let display = format!("fuzz.{ext}");
     let is_workbook = matches!(ext, "xlsx" | "xlsm" | "xls" | "ods" | "xlsb");
     let pick = |rows: &[Vec<String>]| pick_header(&kinds, None, rows, is_workbook);
-    let mut tables = TableChecker::new(checker);
+    let mut tables = TableChecker::new(checker, None);
     let mut problems = 0usize;
     let outcome = read_records_bytes(bytes, ext, &display, &pick, &mut |event| match event {
         Event::Table { table, kind } => {
