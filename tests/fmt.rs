@@ -13,16 +13,21 @@ fn fmt(text: &str) -> String {
     format::format(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Every `.bylaw` file of the repository but the intentionally broken fixtures.
+/// Every `.bylaw` file of the repository but the intentionally broken fixtures and the
+/// fuzzers' inputs.
 fn repo_policies() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let broken = root.join("tests/fixtures/policies/broken");
+    let fuzzed = root.join("tests/fixtures/fuzz");
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            !(name.starts_with('.') && e.depth() > 0) && name != "target" && e.path() != broken
+            !(name.starts_with('.') && e.depth() > 0)
+                && name != "target"
+                && e.path() != broken
+                && e.path() != fuzzed
         })
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "bylaw"))
