@@ -22,7 +22,6 @@ use crate::input::walk::{self, Filters};
 use crate::input::{self};
 use crate::model::Document;
 use crate::partition::{Partition, ShardWaiver};
-use crate::policy::KindDef;
 use crate::policy::ast::Severity;
 use crate::policy::errors::PolicyErrors;
 use crate::policy::{self, PolicySet, PolicySource};
@@ -637,12 +636,7 @@ fn check_record_file(
     recognizer: &KindRecognizer,
     checker: &Checker,
 ) -> Checked {
-    let kinds: Vec<&KindDef> = checker
-        .policies
-        .kinds
-        .iter()
-        .filter(|k| k.is_records())
-        .collect();
+    let kinds = checker.policies.record_kinds();
     let by_name = recognizer
         .recognise_records(&c.path)
         .and_then(|name| kinds.iter().find(|k| k.name == name).copied());

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bylaw::check::engine::{Checker, RuleSettings};
 use bylaw::check::records::{TableChecker, pick_header};
 use bylaw::input::records::{Event, read_records_bytes};
-use bylaw::policy::{self, Base, KindDef, PolicySource, format};
+use bylaw::policy::{self, Base, PolicySource, format};
 
 /// How long one input may take (a debug build, on a busy machine).
 const BOUND: Duration = Duration::from_secs(60);
@@ -92,12 +92,7 @@ fn check_records(bytes: Vec<u8>) {
     };
     let ext = EXTENSIONS[usize::from(selector) % EXTENSIONS.len()];
     let checker = &*CHECKER;
-    let kinds: Vec<&KindDef> = checker
-        .policies
-        .kinds
-        .iter()
-        .filter(|k| k.is_records())
-        .collect();
+    let kinds = checker.policies.record_kinds();
     let pick = |rows: &[Vec<String>]| pick_header(&kinds, None, rows, ext.starts_with('x'));
     let mut tables = TableChecker::new(checker, None);
     let _ = read_records_bytes(

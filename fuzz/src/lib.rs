@@ -13,7 +13,7 @@ use bylaw::check::suppress;
 use bylaw::input::kind::KindRecognizer;
 use bylaw::input::records::{Event, read_records_bytes};
 use bylaw::input::{FileType, ReadDocument};
-use bylaw::policy::{self, KindDef};
+use bylaw::policy;
 use bylaw::report::RenderOptions;
 use bylaw::report::finding::{Finding, Summary};
 use bylaw::run;
@@ -58,12 +58,7 @@ pub fn check_document(read: ReadDocument, display: &str, file_type: FileType) {
 pub fn check_records(bytes: Vec<u8>, ext: &str) {
     let pack = &*PACK;
     let checker = &pack.checker;
-    let kinds: Vec<&KindDef> = checker
-        .policies
-        .kinds
-        .iter()
-        .filter(|k| k.is_records())
-        .collect();
+    let kinds = checker.policies.record_kinds();
     let display = format!("fuzz.{ext}");
     let is_workbook = matches!(ext, "xlsx" | "xlsm" | "xls" | "ods" | "xlsb");
     let pick = |rows: &[Vec<String>]| pick_header(&kinds, None, rows, is_workbook);

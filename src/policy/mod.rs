@@ -664,6 +664,11 @@ fn collect_idents(expr: &Expr, out: &mut Vec<String>) {
 }
 
 impl PolicySet {
+    /// The kinds of records, in precedence order.
+    pub fn record_kinds(&self) -> Vec<&KindDef> {
+        self.kinds.iter().filter(|k| k.is_records()).collect()
+    }
+
     /// The document kinds rules look up with `documents("kind")`: the run keeps those
     /// documents for cross-source checks.
     pub fn corpus_kinds(&self) -> Vec<String> {
