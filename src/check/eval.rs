@@ -70,12 +70,9 @@ impl SeenKeys {
     /// The (row, line) of the first record with `key`; or none, and `key` is remembered
     /// with `here`.
     fn first(&mut self, key: &str, here: (u32, u32)) -> Option<(u32, u32)> {
-        let bytes = &self.bytes;
-        let text = |&(at, len, _, _): &(u32, u32, u32, u32)| {
-            bytes.get(at as usize..(at + len) as usize).unwrap_or("")
-        };
         let hash = rustc_hash::FxBuildHasher.hash_one(key);
-        if let Some(&(_, _, row, line)) = self.index.find(hash, |e| text(e) == key) {
+        let bytes = &self.bytes;
+        if let Some(&(_, _, row, line)) = self.index.find(hash, |e| key_at(bytes, e) == key) {
             return Some((row, line));
         }
         let (Ok(at), Ok(len)) = (u32::try_from(bytes.len()), u32::try_from(key.len())) else {
@@ -85,11 +82,15 @@ impl SeenKeys {
         let bytes = &self.bytes;
         self.index
             .insert_unique(hash, (at, len, here.0, here.1), |e| {
-                rustc_hash::FxBuildHasher
-                    .hash_one(bytes.get(e.0 as usize..(e.0 + e.1) as usize).unwrap_or(""))
+                rustc_hash::FxBuildHasher.hash_one(key_at(bytes, e))
             });
         None
     }
+}
+
+/// The key an entry of [`SeenKeys`] points at.
+fn key_at<'b>(bytes: &'b str, &(at, len, _, _): &(u32, u32, u32, u32)) -> &'b str {
+    bytes.get(at as usize..(at + len) as usize).unwrap_or("")
 }
 
 /// A `group … by KEY into NAME` collection: keys in first-seen order with their items.

@@ -177,8 +177,8 @@ fn read_json(name: &str, value: Value) -> Result<Report, String> {
 
 fn read_sarif(name: &str, mut log: Value) -> Result<Report, String> {
     let invalid = |what: &str| format!("`{name}` is not a SARIF log of `bylaw check`: {what}");
-    if log["version"] != "2.1.0" {
-        return Err(invalid("its version is not 2.1.0"));
+    if log["version"] != sarif::VERSION {
+        return Err(invalid(&format!("its version is not {}", sarif::VERSION)));
     }
     let run = match log["runs"].as_array_mut().map(std::mem::take) {
         Some(runs) if runs.len() == 1 => runs.into_iter().next().unwrap_or_default(),
@@ -509,8 +509,8 @@ impl Merged {
         };
         if let (Output::Sarif, Some(run)) = (output, &self.run) {
             let log = serde_json::json!({
-                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-                "version": "2.1.0",
+                "$schema": sarif::SCHEMA,
+                "version": sarif::VERSION,
                 "runs": [run],
             });
             return serde_json::to_string_pretty(&log).unwrap_or_default() + "\n";

@@ -84,7 +84,9 @@ impl RuleInfo {
     }
 }
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The SARIF version written (and the only one `bylaw merge` reads).
+pub const VERSION: &str = "2.1.0";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -289,7 +291,7 @@ pub fn render_shard(
     let descriptors = infos.iter().map(|r| descriptor(r, opts)).collect();
     let log = Log {
         schema: SCHEMA,
-        version: "2.1.0",
+        version: VERSION,
         runs: [Run {
             tool: Tool {
                 driver: Driver {
